@@ -1,0 +1,1077 @@
+//! [`SslContext`]: configuration only. Python's `ssl.SSLContext`.
+//!
+//! # Design: settings, then an immutable OpenSSL context per generation
+//!
+//! Python mutates one `SSL_CTX` in place and relies on the GIL to keep other
+//! threads out. sslwrap cannot: an `SSL_CTX` is shared by reference with
+//! every `SSL` made from it, and OpenSSL reads some of its fields (the
+//! certificate store, callbacks, the session cache) during handshakes in
+//! other threads.
+//!
+//! So an [`SslContext`] keeps its configuration as plain data
+//! ([`Settings`]), checked when it is set, with the same OpenSSL calls and
+//! therefore the same errors as Python. The first [`wrap_socket`] after a
+//! change builds a fresh, immutable OpenSSL context from those settings and
+//! caches it; every socket wrapped until the next change shares that one.
+//! A setter drops the cache and never touches a context already handed out.
+//! Hence:
+//!
+//! * changing a context affects only sockets wrapped afterwards, and
+//! * it is sound while sockets made earlier handshake in other threads:
+//!   setters take `&mut self`, wrapping takes `&self`, and what sockets hold
+//!   is never written again.
+//!
+//! The price is one `SSL_CTX_new` plus re-adding the loaded certificates
+//! (reference-counted, not re-parsed) on the first wrap after a change.
+//! Wrapping with an unchanged context costs what `SSL_new` costs.
+//!
+//! Certificates and keys are loaded into a scratch OpenSSL context or store
+//! at the time of the call (so errors and their timing are Python's), and
+//! what was loaded is kept as reference-counted objects.
+//!
+//! [`wrap_socket`]: SslContext::wrap_socket
+
+use std::ffi::CString;
+use std::io::{Read, Write};
+use std::net::TcpListener;
+use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::OnceLock;
+
+use openssl::error::ErrorStack;
+use openssl::pkey::{PKey, Private};
+use openssl::ssl::{
+    AlpnError, SslContextBuilder, SslFiletype, SslMethod, SslMode, SslOptions, SslVerifyMode,
+    SslVersion,
+};
+use openssl::x509::store::{X509Lookup, X509StoreBuilder};
+use openssl::x509::verify::{X509CheckFlags, X509VerifyFlags};
+use openssl::x509::{X509Crl, X509};
+
+use crate::error::SslError;
+use crate::ffi;
+use crate::listener::SslListener;
+use crate::socket::{SocketConfig, SslSocket, WrapOptions};
+
+/// Which side(s) of a connection a context is for.
+///
+/// Python: `ssl.PROTOCOL_TLS`, `ssl.PROTOCOL_TLS_CLIENT`,
+/// `ssl.PROTOCOL_TLS_SERVER`. OpenSSL: `TLS_method`, `TLS_client_method`,
+/// `TLS_server_method`.
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Protocol {
+    /// Either side (Python's deprecated `PROTOCOL_TLS`); starts with
+    /// `CERT_NONE` and no hostname check.
+    Tls,
+    /// Client side; starts with `CERT_REQUIRED` and `check_hostname`.
+    TlsClient,
+    /// Server side; starts with `CERT_NONE`.
+    TlsServer,
+}
+
+/// Whether and how the peer's certificate is verified.
+///
+/// Python: `ssl.VerifyMode` (`CERT_NONE`, `CERT_OPTIONAL`, `CERT_REQUIRED`).
+/// OpenSSL: the `SSL_VERIFY_*` mode of `SSL_CTX_set_verify`.
+///
+/// # Security
+///
+/// [`CertNone`](VerifyMode::CertNone) on a client accepts any server,
+/// including an attacker in the middle. It exists for Python parity and for
+/// servers, which by default do not ask clients for certificates.
+#[allow(clippy::exhaustive_enums)] // Python's three modes are all there is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum VerifyMode {
+    /// `CERT_NONE`: no verification (`SSL_VERIFY_NONE`). A server does not
+    /// request a client certificate.
+    CertNone,
+    /// `CERT_OPTIONAL`: verify a certificate if one is sent
+    /// (`SSL_VERIFY_PEER`). A server requests one but accepts none.
+    CertOptional,
+    /// `CERT_REQUIRED`: a certificate must be sent and verify
+    /// (`SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT`).
+    CertRequired,
+}
+
+/// A TLS protocol version bound.
+///
+/// Python: `ssl.TLSVersion`. OpenSSL: `SSL3_VERSION` … `TLS1_3_VERSION`;
+/// `MinimumSupported`/`MaximumSupported` are `0` ("no bound") as
+/// `SSL_CTX_set_min_proto_version`/`SSL_CTX_set_max_proto_version` take it.
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum TlsVersion {
+    /// `TLSVersion.MINIMUM_SUPPORTED`: no lower bound.
+    MinimumSupported,
+    /// `TLSVersion.SSLv3` (deprecated; OpenSSL 3 is built without it).
+    SSLv3,
+    /// `TLSVersion.TLSv1` (deprecated).
+    TLSv1,
+    /// `TLSVersion.TLSv1_1` (deprecated).
+    TLSv1_1,
+    /// `TLSVersion.TLSv1_2`, the default minimum.
+    TLSv1_2,
+    /// `TLSVersion.TLSv1_3`.
+    TLSv1_3,
+    /// `TLSVersion.MAXIMUM_SUPPORTED`: no upper bound.
+    MaximumSupported,
+}
+
+/// What a context's certificates are for.
+///
+/// Python: `ssl.Purpose.SERVER_AUTH` / `ssl.Purpose.CLIENT_AUTH`.
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Purpose {
+    /// Verify servers: a client context (`Purpose.SERVER_AUTH`).
+    ServerAuth,
+    /// Verify clients: a server context (`Purpose.CLIENT_AUTH`).
+    ClientAuth,
+}
+
+/// In-memory CA certificates for [`SslContext::load_verify_locations`].
+///
+/// Python: the `cadata` argument, a `str` of PEM or `bytes` of DER.
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CaData<'a> {
+    /// One or more PEM certificates (Python `cadata: str`); must be ASCII.
+    Pem(&'a str),
+    /// One or more concatenated DER certificates (Python `cadata: bytes`).
+    Der(&'a [u8]),
+}
+
+macro_rules! bit_set {
+    ($(#[$m:meta])* $name:ident { $($(#[$fm:meta])* $flag:ident = $value:expr;)* }) => {
+        $(#[$m])*
+        #[derive(Clone, Copy, PartialEq, Eq, Hash, Default)]
+        pub struct $name(u64);
+
+        #[allow(non_upper_case_globals)] // Python's spellings: OP_NO_TLSv1, …
+        impl $name {
+            $($(#[$fm])* pub const $flag: $name = $name($value as u64);)*
+
+            /// The empty set.
+            pub const fn empty() -> $name {
+                $name(0)
+            }
+
+            /// From raw bits, as OpenSSL and Python's integers have them.
+            pub const fn from_bits(bits: u64) -> $name {
+                $name(bits)
+            }
+
+            /// The raw bits.
+            pub const fn bits(self) -> u64 {
+                self.0
+            }
+
+            /// Whether every bit of `other` is set in `self`.
+            pub const fn contains(self, other: $name) -> bool {
+                self.0 & other.0 == other.0
+            }
+
+            /// Whether no bit is set.
+            pub const fn is_empty(self) -> bool {
+                self.0 == 0
+            }
+        }
+
+        impl std::ops::BitOr for $name {
+            type Output = $name;
+            fn bitor(self, rhs: $name) -> $name {
+                $name(self.0 | rhs.0)
+            }
+        }
+
+        impl std::ops::BitOrAssign for $name {
+            fn bitor_assign(&mut self, rhs: $name) {
+                self.0 |= rhs.0;
+            }
+        }
+
+        impl std::ops::BitAnd for $name {
+            type Output = $name;
+            fn bitand(self, rhs: $name) -> $name {
+                $name(self.0 & rhs.0)
+            }
+        }
+
+        impl std::ops::BitAndAssign for $name {
+            fn bitand_assign(&mut self, rhs: $name) {
+                self.0 &= rhs.0;
+            }
+        }
+
+        impl std::ops::Not for $name {
+            type Output = $name;
+            fn not(self) -> $name {
+                $name(!self.0)
+            }
+        }
+
+        impl std::fmt::Debug for $name {
+            /// Lists the Python names of the set bits, then any others in hex.
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                let mut rest = self.0;
+                let mut first = true;
+                write!(f, "{}(", stringify!($name))?;
+                $(
+                    let bits = $name::$flag.0;
+                    if bits != 0 && rest & bits == bits && self.0 & bits == bits {
+                        if !first { f.write_str(" | ")?; }
+                        f.write_str(stringify!($flag))?;
+                        first = false;
+                        rest &= !bits;
+                    }
+                )*
+                if rest != 0 {
+                    if !first { f.write_str(" | ")?; }
+                    write!(f, "{rest:#x}")?;
+                } else if first {
+                    f.write_str("0")?;
+                }
+                f.write_str(")")
+            }
+        }
+    };
+}
+
+bit_set! {
+    /// `SSL_OP_*` option bits of a context.
+    ///
+    /// Python: `ssl.Options` (`SSLContext.options`). OpenSSL:
+    /// `SSL_CTX_set_options`/`SSL_CTX_clear_options`. The Python spellings
+    /// (`sslwrap::OP_NO_COMPRESSION`, …) are at the crate root.
+    Options {
+        /// `OP_ALL`: OpenSSL's bug workarounds (without
+        /// `SSL_OP_DONT_INSERT_EMPTY_FRAGMENTS` in Python's default).
+        OP_ALL = SslOptions::ALL.bits() & !SslOptions::DONT_INSERT_EMPTY_FRAGMENTS.bits();
+        /// `OP_NO_COMPRESSION`: no TLS compression (CRIME); on by default.
+        OP_NO_COMPRESSION = SslOptions::NO_COMPRESSION.bits();
+        /// `OP_NO_TICKET`: no stateless session tickets.
+        OP_NO_TICKET = SslOptions::NO_TICKET.bits();
+        /// `OP_NO_RENEGOTIATION`: refuse TLS 1.2 renegotiation.
+        OP_NO_RENEGOTIATION = SslOptions::NO_RENEGOTIATION.bits();
+        /// `OP_CIPHER_SERVER_PREFERENCE`: the server's cipher order wins; on
+        /// by default.
+        OP_CIPHER_SERVER_PREFERENCE = SslOptions::CIPHER_SERVER_PREFERENCE.bits();
+        /// `OP_SINGLE_DH_USE` (no effect since OpenSSL 1.1; `0`).
+        OP_SINGLE_DH_USE = SslOptions::SINGLE_DH_USE.bits();
+        /// `OP_SINGLE_ECDH_USE` (no effect since OpenSSL 1.1; `0`).
+        OP_SINGLE_ECDH_USE = SslOptions::SINGLE_ECDH_USE.bits();
+        /// `OP_ENABLE_MIDDLEBOX_COMPAT`: TLS 1.3 middlebox compatibility mode;
+        /// on by default.
+        OP_ENABLE_MIDDLEBOX_COMPAT = SslOptions::ENABLE_MIDDLEBOX_COMPAT.bits();
+        /// `OP_IGNORE_UNEXPECTED_EOF`: treat a peer's TCP close without
+        /// close_notify as a clean close (OpenSSL 3).
+        OP_IGNORE_UNEXPECTED_EOF = SslOptions::IGNORE_UNEXPECTED_EOF.bits();
+        /// `OP_NO_SSLv2` (no effect; `0`).
+        OP_NO_SSLv2 = SslOptions::NO_SSLV2.bits();
+        /// `OP_NO_SSLv3`; on by default.
+        OP_NO_SSLv3 = SslOptions::NO_SSLV3.bits();
+        /// `OP_NO_TLSv1` (deprecated in Python: use the minimum version).
+        OP_NO_TLSv1 = SslOptions::NO_TLSV1.bits();
+        /// `OP_NO_TLSv1_1` (deprecated in Python: use the minimum version).
+        OP_NO_TLSv1_1 = SslOptions::NO_TLSV1_1.bits();
+        /// `OP_NO_TLSv1_2` (deprecated in Python: use the version bounds).
+        OP_NO_TLSv1_2 = SslOptions::NO_TLSV1_2.bits();
+        /// `OP_NO_TLSv1_3` (deprecated in Python: use the maximum version).
+        OP_NO_TLSv1_3 = SslOptions::NO_TLSV1_3.bits();
+    }
+}
+
+bit_set! {
+    /// `X509_V_FLAG_*` certificate verification flags.
+    ///
+    /// Python: `ssl.VerifyFlags` (`SSLContext.verify_flags`). OpenSSL:
+    /// `X509_VERIFY_PARAM_set_flags`. Python's spellings
+    /// (`sslwrap::VERIFY_CRL_CHECK_LEAF`, …) are at the crate root.
+    VerifyFlags {
+        /// `VERIFY_CRL_CHECK_LEAF`: check the leaf against a CRL
+        /// (`X509_V_FLAG_CRL_CHECK`); CRLs come from
+        /// [`SslContext::load_verify_locations`].
+        VERIFY_CRL_CHECK_LEAF = X509VerifyFlags::CRL_CHECK.bits();
+        /// `VERIFY_CRL_CHECK_CHAIN`: check every certificate of the chain
+        /// (`X509_V_FLAG_CRL_CHECK | X509_V_FLAG_CRL_CHECK_ALL`).
+        VERIFY_CRL_CHECK_CHAIN = X509VerifyFlags::CRL_CHECK.bits() | X509VerifyFlags::CRL_CHECK_ALL.bits();
+        /// `VERIFY_X509_STRICT`: no workarounds for broken certificates.
+        VERIFY_X509_STRICT = X509VerifyFlags::X509_STRICT.bits();
+        /// `VERIFY_ALLOW_PROXY_CERTS`: accept RFC 3820 proxy certificates.
+        VERIFY_ALLOW_PROXY_CERTS = X509VerifyFlags::ALLOW_PROXY_CERTS.bits();
+        /// `VERIFY_X509_TRUSTED_FIRST`: prefer trusted certificates when
+        /// building the chain; on by default.
+        VERIFY_X509_TRUSTED_FIRST = X509VerifyFlags::TRUSTED_FIRST.bits();
+        /// `VERIFY_X509_PARTIAL_CHAIN`: accept a chain ending in any trusted
+        /// certificate, not only a self-signed root.
+        VERIFY_X509_PARTIAL_CHAIN = X509VerifyFlags::PARTIAL_CHAIN.bits();
+    }
+}
+
+/// A TLS context: verification, certificates, ciphers, versions, ALPN.
+///
+/// Python: `ssl.SSLContext`. OpenSSL: `SSL_CTX`.
+///
+/// Configure it with `&mut self` setters, then wrap streams with
+/// [`wrap_socket`](Self::wrap_socket) or a listener with
+/// [`wrap_listener`](Self::wrap_listener). See the [module
+/// docs](crate::manual::defaults) for the defaults and why changing a
+/// context affects only sockets wrapped afterwards.
+pub struct SslContext {
+    id: u64,
+    settings: Settings,
+    built: OnceLock<openssl::ssl::SslContext>,
+}
+
+/// Everything an [`SslContext`] is configured with, as plain data; the
+/// OpenSSL context is built from it (see the module docs).
+struct Settings {
+    protocol: Protocol,
+    verify_mode: VerifyMode,
+    check_hostname: bool,
+    options: Options,
+    verify_flags: VerifyFlags,
+    /// Raw `SSL_CTX_set_min_proto_version` argument (`0`: none).
+    min_version: i32,
+    /// Raw `SSL_CTX_set_max_proto_version` argument (`0`: none).
+    max_version: i32,
+    ciphers: String,
+    /// ALPN protocols in wire format, if `set_alpn_protocols` was called.
+    alpn: Option<Vec<u8>>,
+    trust: Trust,
+    chain: Option<CertChain>,
+    post_handshake_auth: bool,
+}
+
+/// The CA certificates, CRLs and hashed directories loaded so far.
+#[derive(Default)]
+struct Trust {
+    certs: Vec<X509>,
+    crls: Vec<X509Crl>,
+    dirs: Vec<String>,
+}
+
+/// The certificate, its chain and private key from `load_cert_chain`.
+struct CertChain {
+    cert: X509,
+    chain: Vec<X509>,
+    key: PKey<Private>,
+}
+
+/// Python's default cipher string for TLS 1.2 and below
+/// (`PY_SSL_DEFAULT_CIPHER_STRING`, Python 3.10+).
+const PY_DEFAULT_CIPHERS: &str =
+    "@SECLEVEL=2:ECDH+AESGCM:ECDH+CHACHA20:ECDH+AES:DHE+AES:!aNULL:!eNULL:!aDSS:!SHA1:!AESCCM";
+
+/// `SSL_CTX_set_session_id_context` value, as Python's (`"Python"` and its
+/// NUL).
+const SID_CTX: &[u8] = b"Python\0";
+
+/// The lowest and highest versions OpenSSL 3 is built with, which Python
+/// substitutes for `MAXIMUM_SUPPORTED`/`MINIMUM_SUPPORTED` on the "wrong"
+/// bound (`PY_PROTO_MINIMUM_AVAILABLE`, `PY_PROTO_MAXIMUM_AVAILABLE`).
+const MINIMUM_AVAILABLE: i32 = 0x0301;
+const MAXIMUM_AVAILABLE: i32 = 0x0304;
+
+/// Longest password OpenSSL's PEM layer accepts (`PEM_BUFSIZE`).
+const PEM_BUFSIZE: usize = 1024;
+
+static NEXT_ID: AtomicU64 = AtomicU64::new(1);
+
+impl SslContext {
+    /// A new context with Python's defaults for `protocol`.
+    ///
+    /// Python: `ssl.SSLContext(protocol)`. OpenSSL: `SSL_CTX_new`, then
+    /// Python's defaults: options `OP_ALL | OP_NO_SSLv3 | OP_NO_COMPRESSION |
+    /// OP_CIPHER_SERVER_PREFERENCE` (plus OpenSSL's own defaults such as
+    /// `OP_ENABLE_MIDDLEBOX_COMPAT`), Python's cipher string, minimum TLS 1.2,
+    /// `VERIFY_X509_TRUSTED_FIRST`, no partial wildcards in host names, and
+    /// for [`Protocol::TlsClient`] `CERT_REQUIRED` with `check_hostname`.
+    #[doc(alias = "SSLContext")]
+    #[doc(alias = "SSL_CTX_new")]
+    pub fn new(protocol: Protocol) -> Result<SslContext, SslError> {
+        // Python's option defaults sit on top of what SSL_CTX_new sets; read
+        // those off a real context so the getter matches Python's.
+        let mut probe = SslContextBuilder::new(method(protocol))?;
+        let mut py_options = SslOptions::ALL | SslOptions::NO_SSLV3 | SslOptions::NO_COMPRESSION;
+        py_options |= SslOptions::CIPHER_SERVER_PREFERENCE;
+        py_options |= SslOptions::SINGLE_DH_USE | SslOptions::SINGLE_ECDH_USE;
+        py_options &= !SslOptions::DONT_INSERT_EMPTY_FRAGMENTS;
+        probe.set_options(py_options);
+        let options = Options::from_bits(probe.options().bits());
+        let client = protocol == Protocol::TlsClient;
+        Ok(SslContext {
+            id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
+            settings: Settings {
+                protocol,
+                verify_mode: if client {
+                    VerifyMode::CertRequired
+                } else {
+                    VerifyMode::CertNone
+                },
+                check_hostname: client,
+                options,
+                verify_flags: VerifyFlags::VERIFY_X509_TRUSTED_FIRST,
+                min_version: version_raw(TlsVersion::TLSv1_2),
+                max_version: 0,
+                ciphers: PY_DEFAULT_CIPHERS.to_owned(),
+                alpn: None,
+                trust: Trust::default(),
+                chain: None,
+                post_handshake_auth: false,
+            },
+            built: OnceLock::new(),
+        })
+    }
+
+    /// Sets how the peer's certificate is verified.
+    ///
+    /// Python: `SSLContext.verify_mode = mode`. OpenSSL: `SSL_CTX_set_verify`.
+    ///
+    /// Fails with [`SslErrorKind::Value`](crate::SslErrorKind::Value) ("Cannot set verify_mode to
+    /// CERT_NONE when check_hostname is enabled.") when turning verification
+    /// off while [`check_hostname`](Self::check_hostname) is on, as Python.
+    ///
+    /// # Security
+    ///
+    /// `CertNone` on a client accepts any server certificate.
+    pub fn set_verify_mode(&mut self, mode: VerifyMode) -> Result<(), SslError> {
+        if mode == VerifyMode::CertNone && self.settings.check_hostname {
+            return Err(SslError::value(
+                "Cannot set verify_mode to CERT_NONE when check_hostname is enabled.",
+            ));
+        }
+        self.settings_mut().verify_mode = mode;
+        Ok(())
+    }
+
+    /// Turns matching the peer's certificate against `server_hostname` on or
+    /// off.
+    ///
+    /// Python: `SSLContext.check_hostname = on`. OpenSSL:
+    /// `X509_VERIFY_PARAM_set1_host`/`X509_VERIFY_PARAM_set1_ip` on each
+    /// socket's parameters.
+    ///
+    /// Turning it on while the verify mode is `CERT_NONE` sets
+    /// `CERT_REQUIRED`, as Python 3.7+ does.
+    ///
+    /// # Security
+    ///
+    /// Off, a client accepts any certificate the CAs signed, for any name.
+    pub fn set_check_hostname(&mut self, on: bool) -> Result<(), SslError> {
+        let s = self.settings_mut();
+        if on && s.verify_mode == VerifyMode::CertNone {
+            s.verify_mode = VerifyMode::CertRequired;
+        }
+        s.check_hostname = on;
+        Ok(())
+    }
+
+    /// Loads CA certificates (and CRLs) to verify peers with.
+    ///
+    /// Python: `SSLContext.load_verify_locations(cafile, capath, cadata)`.
+    /// OpenSSL: `SSL_CTX_load_verify_locations` (file and hashed directory),
+    /// `PEM_read_bio_X509`/`d2i_X509_bio` + `X509_STORE_add_cert` (cadata).
+    ///
+    /// `cafile` may hold PEM certificates and CRLs (for
+    /// [`VERIFY_CRL_CHECK_LEAF`](crate::VERIFY_CRL_CHECK_LEAF)); `capath` is
+    /// a directory of `<hash>.N` files read lazily during verification.
+    /// Errors are Python's: `TypeError` when all three are `None`,
+    /// `FileNotFoundError` for a missing file, `SSLError` `[X509:
+    /// NO_CERTIFICATE_OR_CRL_FOUND]` for a file without any, "Empty
+    /// certificate data" (`ValueError`) for empty `cadata`.
+    pub fn load_verify_locations(
+        &mut self,
+        cafile: Option<&Path>,
+        capath: Option<&Path>,
+        cadata: Option<CaData<'_>>,
+    ) -> Result<(), SslError> {
+        if cafile.is_none() && capath.is_none() && cadata.is_none() {
+            return Err(SslError::type_error(
+                "cafile, capath and cadata cannot be all omitted",
+            ));
+        }
+        if let Some(data) = cadata {
+            // Python adds cadata certificates one by one, keeping those
+            // before a bad one.
+            let (certs, result) = load_cadata(data);
+            self.settings_mut().trust.certs.extend(certs);
+            result?;
+        }
+        if let Some(file) = cafile {
+            let store = load_into_store(|store| {
+                store
+                    .add_lookup(X509Lookup::file())?
+                    .load_cert_file(file, SslFiletype::PEM)
+            })?;
+            let trust = &mut self.settings_mut().trust;
+            trust.certs.extend(store.0);
+            trust.crls.extend(store.1);
+        }
+        if let Some(dir) = capath {
+            let dir = dir
+                .to_str()
+                .ok_or_else(|| SslError::type_error("capath should be a valid filesystem path"))?;
+            self.settings_mut().trust.dirs.push(dir.to_owned());
+        }
+        Ok(())
+    }
+
+    /// Loads a certificate chain and its private key for this side.
+    ///
+    /// Python: `SSLContext.load_cert_chain(certfile, keyfile, password)`.
+    /// OpenSSL: `SSL_CTX_use_certificate_chain_file`,
+    /// `SSL_CTX_use_PrivateKey_file` (with a password callback),
+    /// `SSL_CTX_check_private_key`.
+    ///
+    /// `certfile` holds the certificate then its intermediates, PEM; the key
+    /// is read from `keyfile`, or from `certfile` when `None`. An encrypted
+    /// key needs `password` (at most 1024 bytes); sslwrap never prompts on
+    /// a terminal. Errors are Python's, e.g. `[SSL] PEM lib` for a bad file
+    /// or wrong password, `[X509: KEY_VALUES_MISMATCH] key values mismatch`.
+    pub fn load_cert_chain(
+        &mut self,
+        certfile: &Path,
+        keyfile: Option<&Path>,
+        password: Option<&[u8]>,
+    ) -> Result<(), SslError> {
+        if password.is_some_and(|p| p.len() > PEM_BUFSIZE) {
+            return Err(SslError::value(format!(
+                "password cannot be longer than {PEM_BUFSIZE} bytes"
+            )));
+        }
+        let mut scratch = SslContextBuilder::new(method(self.settings.protocol))?;
+        let certfile = c_path(certfile)?;
+        let keyfile = keyfile.map(c_path).transpose()?;
+        let keyfile = keyfile.as_deref().unwrap_or(&certfile);
+        ffi::ctx_use_certificate_chain_file(&mut scratch, &certfile, password)
+            .map_err(SslError::from_load)?;
+        ffi::ctx_use_private_key_file(&mut scratch, keyfile, password)
+            .map_err(SslError::from_load)?;
+        scratch.check_private_key()?;
+        let ctx = scratch.build();
+        let (Some(cert), Some(key)) = (ctx.certificate(), ctx.private_key()) else {
+            return Err(SslError::ssl_message("no certificate or key was loaded"));
+        };
+        let chain = CertChain {
+            cert: cert.to_owned(),
+            chain: ffi::ctx_chain_certs(&ctx),
+            key: key.to_owned(),
+        };
+        self.settings_mut().chain = Some(chain);
+        Ok(())
+    }
+
+    /// Loads the system's default CA certificates.
+    ///
+    /// Python: `SSLContext.load_default_certs(purpose)`. OpenSSL:
+    /// `SSL_CTX_set_default_verify_paths` (on Unix the purpose does not
+    /// matter, as in Python). Honours `SSL_CERT_FILE` and `SSL_CERT_DIR`.
+    pub fn load_default_certs(&mut self, purpose: Purpose) -> Result<(), SslError> {
+        let _ = purpose;
+        self.set_default_verify_paths()
+    }
+
+    /// Loads OpenSSL's default CA file and directory.
+    ///
+    /// Python: `SSLContext.set_default_verify_paths()`. OpenSSL:
+    /// `SSL_CTX_set_default_verify_paths` (`SSL_CERT_FILE`, `SSL_CERT_DIR`,
+    /// else OpenSSL's compiled-in paths). The file is read now; the
+    /// directory is searched lazily during verification.
+    pub fn set_default_verify_paths(&mut self) -> Result<(), SslError> {
+        let (certs, crls) = load_into_store(|store| store.set_default_paths())?;
+        let dir = ffi::default_cert_dir();
+        let trust = &mut self.settings_mut().trust;
+        trust.certs.extend(certs);
+        trust.crls.extend(crls);
+        trust.dirs.push(dir);
+        Ok(())
+    }
+
+    /// Sets the cipher list for TLS 1.2 and below (TLS 1.3 suites are
+    /// OpenSSL's defaults, as in Python).
+    ///
+    /// Python: `SSLContext.set_ciphers(ciphers)`. OpenSSL:
+    /// `SSL_CTX_set_cipher_list`.
+    ///
+    /// Fails with `SSLError` "No cipher can be selected." when the string
+    /// selects no cipher.
+    ///
+    /// # Differences from Python
+    ///
+    /// Python's `str()` of that error is the tuple `"('No cipher can be
+    /// selected.',)"`; `Display` here is the sentence.
+    pub fn set_ciphers(&mut self, ciphers: &str) -> Result<(), SslError> {
+        let mut probe = SslContextBuilder::new(method(self.settings.protocol))?;
+        if probe.set_cipher_list(ciphers).is_err() {
+            return Err(SslError::ssl_message("No cipher can be selected."));
+        }
+        self.settings_mut().ciphers = ciphers.to_owned();
+        Ok(())
+    }
+
+    /// Sets the lowest protocol version to negotiate.
+    ///
+    /// Python: `SSLContext.minimum_version = v`. OpenSSL:
+    /// `SSL_CTX_set_min_proto_version`.
+    ///
+    /// `MaximumSupported` means TLS 1.3, as in Python.
+    pub fn set_minimum_version(&mut self, v: TlsVersion) -> Result<(), SslError> {
+        let raw = match v {
+            TlsVersion::MinimumSupported => 0,
+            TlsVersion::MaximumSupported => MAXIMUM_AVAILABLE,
+            v => version_raw(v),
+        };
+        self.settings_mut().min_version = raw;
+        Ok(())
+    }
+
+    /// Sets the highest protocol version to negotiate.
+    ///
+    /// Python: `SSLContext.maximum_version = v`. OpenSSL:
+    /// `SSL_CTX_set_max_proto_version`.
+    ///
+    /// `MinimumSupported` means TLS 1.0, as in Python.
+    pub fn set_maximum_version(&mut self, v: TlsVersion) -> Result<(), SslError> {
+        let raw = match v {
+            TlsVersion::MaximumSupported => 0,
+            TlsVersion::MinimumSupported => MINIMUM_AVAILABLE,
+            v => version_raw(v),
+        };
+        self.settings_mut().max_version = raw;
+        Ok(())
+    }
+
+    /// Sets the ALPN protocols to offer (client) or accept (server), most
+    /// preferred first.
+    ///
+    /// Python: `SSLContext.set_alpn_protocols(protocols)`. OpenSSL:
+    /// `SSL_CTX_set_alpn_protos` and `SSL_CTX_set_alpn_select_cb` with
+    /// `SSL_select_next_proto`.
+    ///
+    /// A server with no protocol in common sends no ALPN (no alert), as
+    /// Python's. Each name must be 1 to 255 bytes of ASCII (`SSLError` "ALPN
+    /// protocols must be 1 to 255 in length"); an empty list turns ALPN off.
+    pub fn set_alpn_protocols(&mut self, protocols: &[&str]) -> Result<(), SslError> {
+        let mut wire = Vec::new();
+        for p in protocols {
+            if !p.is_ascii() {
+                return Err(SslError::value(format!(
+                    "'ascii' codec can't encode protocol {p:?}"
+                )));
+            }
+            if p.is_empty() || p.len() > 255 {
+                return Err(SslError::ssl_message(
+                    "ALPN protocols must be 1 to 255 in length",
+                ));
+            }
+            wire.push(p.len() as u8);
+            wire.extend_from_slice(p.as_bytes());
+        }
+        self.settings_mut().alpn = Some(wire);
+        Ok(())
+    }
+
+    /// Sets the certificate verification flags.
+    ///
+    /// Python: `SSLContext.verify_flags = flags`. OpenSSL:
+    /// `X509_VERIFY_PARAM_set_flags`/`X509_VERIFY_PARAM_clear_flags`.
+    pub fn set_verify_flags(&mut self, flags: VerifyFlags) -> Result<(), SslError> {
+        self.settings_mut().verify_flags = flags;
+        Ok(())
+    }
+
+    /// Sets the option bits (all of them: read, modify, write).
+    ///
+    /// Python: `SSLContext.options = options`. OpenSSL:
+    /// `SSL_CTX_clear_options` then `SSL_CTX_set_options`.
+    pub fn set_options(&mut self, options: Options) -> Result<(), SslError> {
+        self.settings_mut().options = options;
+        Ok(())
+    }
+
+    /// Enables TLS 1.3 post-handshake client authentication.
+    ///
+    /// Python: `SSLContext.post_handshake_auth = on`. OpenSSL:
+    /// `SSL_set_post_handshake_auth` (client), `SSL_VERIFY_POST_HANDSHAKE`
+    /// (server).
+    pub fn set_post_handshake_auth(&mut self, on: bool) -> Result<(), SslError> {
+        self.settings_mut().post_handshake_auth = on;
+        Ok(())
+    }
+
+    /// The protocol the context was made for.
+    ///
+    /// Python: `SSLContext.protocol`.
+    pub fn protocol(&self) -> Protocol {
+        self.settings.protocol
+    }
+
+    /// How the peer's certificate is verified.
+    ///
+    /// Python: `SSLContext.verify_mode`. OpenSSL: `SSL_CTX_get_verify_mode`.
+    pub fn verify_mode(&self) -> VerifyMode {
+        self.settings.verify_mode
+    }
+
+    /// Whether the peer's certificate must match `server_hostname`.
+    ///
+    /// Python: `SSLContext.check_hostname`.
+    pub fn check_hostname(&self) -> bool {
+        self.settings.check_hostname
+    }
+
+    /// The lowest protocol version negotiated.
+    ///
+    /// Python: `SSLContext.minimum_version`. OpenSSL:
+    /// `SSL_CTX_get_min_proto_version`.
+    pub fn minimum_version(&self) -> TlsVersion {
+        match self.settings.min_version {
+            0 => TlsVersion::MinimumSupported,
+            raw => version_from_raw(raw),
+        }
+    }
+
+    /// The highest protocol version negotiated.
+    ///
+    /// Python: `SSLContext.maximum_version`. OpenSSL:
+    /// `SSL_CTX_get_max_proto_version`.
+    pub fn maximum_version(&self) -> TlsVersion {
+        match self.settings.max_version {
+            0 => TlsVersion::MaximumSupported,
+            raw => version_from_raw(raw),
+        }
+    }
+
+    /// The certificate verification flags.
+    ///
+    /// Python: `SSLContext.verify_flags`. OpenSSL:
+    /// `X509_VERIFY_PARAM_get_flags`.
+    pub fn verify_flags(&self) -> VerifyFlags {
+        self.settings.verify_flags
+    }
+
+    /// The option bits.
+    ///
+    /// Python: `SSLContext.options`. OpenSSL: `SSL_CTX_get_options`.
+    pub fn options(&self) -> Options {
+        self.settings.options
+    }
+
+    /// Whether TLS 1.3 post-handshake authentication is enabled.
+    ///
+    /// Python: `SSLContext.post_handshake_auth`.
+    pub fn post_handshake_auth(&self) -> bool {
+        self.settings.post_handshake_auth
+    }
+
+    /// Counts of the loaded CA material: `(x509, crl, x509_ca)`.
+    ///
+    /// Python: `SSLContext.cert_store_stats()` (`{'x509': …, 'crl': …,
+    /// 'x509_ca': …}`). OpenSSL: `X509_check_ca` over the store.
+    ///
+    /// Certificates a `capath` directory yields during verification are
+    /// not counted (Python counts them once looked up).
+    pub fn cert_store_stats(&self) -> (usize, usize, usize) {
+        let trust = &self.settings.trust;
+        let ca = trust.certs.iter().filter(|c| ffi::x509_check_ca(c)).count();
+        (trust.certs.len(), trust.crls.len(), ca)
+    }
+
+    /// Wraps a connected stream in TLS; by default runs the handshake now.
+    ///
+    /// Python: `SSLContext.wrap_socket(sock, server_side,
+    /// do_handshake_on_connect, suppress_ragged_eofs, server_hostname,
+    /// session)`. OpenSSL: `SSL_new`, `SSL_set_tlsext_host_name`,
+    /// `X509_VERIFY_PARAM_set1_host`/`_ip`, `SSL_set_session`,
+    /// `SSL_set_connect_state`/`SSL_set_accept_state`, then
+    /// `SSL_do_handshake`.
+    ///
+    /// Python's argument checks apply: `server_hostname` or `session` on the
+    /// server side, or no `server_hostname` while `check_hostname` is on,
+    /// are [`SslErrorKind::Value`](crate::SslErrorKind::Value) errors.
+    ///
+    /// # Differences from Python
+    ///
+    /// Python refuses `do_handshake_on_connect` for a non-blocking socket;
+    /// sslwrap cannot see whether a generic stream is non-blocking, and
+    /// reports a would-block during the connect-time handshake as
+    /// [`SslErrorKind::Timeout`](crate::SslErrorKind::Timeout) ("The handshake operation timed out").
+    /// Wrap non-blocking streams with `do_handshake_on_connect(false)`.
+    pub fn wrap_socket<S: Read + Write>(
+        &self,
+        sock: S,
+        opts: WrapOptions,
+    ) -> Result<SslSocket<S>, SslError> {
+        let ctx = self.built()?;
+        SslSocket::new(ctx, self.socket_config(), sock, opts)
+    }
+
+    /// Wraps a listening socket: [`SslListener::accept`] returns server-side
+    /// [`SslSocket`]s, handshaken.
+    ///
+    /// Python: `SSLContext.wrap_socket(listening_sock, server_side=True)`
+    /// followed by `accept()`. OpenSSL: as [`wrap_socket`](Self::wrap_socket)
+    /// with `SSL_set_accept_state`.
+    ///
+    /// The listener uses the context as it is now; later changes to `self`
+    /// do not reach it (Python's would see them).
+    pub fn wrap_listener(&self, listener: TcpListener) -> SslListener {
+        let ctx = self.built().cloned();
+        SslListener::new(listener, ctx, self.socket_config())
+    }
+
+    fn settings_mut(&mut self) -> &mut Settings {
+        self.built = OnceLock::new();
+        &mut self.settings
+    }
+
+    fn socket_config(&self) -> SocketConfig {
+        SocketConfig {
+            context_id: self.id,
+            check_hostname: self.settings.check_hostname,
+            post_handshake_auth: self.settings.post_handshake_auth,
+        }
+    }
+
+    /// The OpenSSL context for the current settings, built on first use
+    /// after a change (see the module docs).
+    fn built(&self) -> Result<&openssl::ssl::SslContext, SslError> {
+        if let Some(ctx) = self.built.get() {
+            return Ok(ctx);
+        }
+        let ctx = self.settings.build()?;
+        // Two threads may build at once; either result is the same.
+        Ok(self.built.get_or_init(|| ctx))
+    }
+}
+
+impl std::fmt::Debug for SslContext {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let s = &self.settings;
+        f.debug_struct("SslContext")
+            .field("protocol", &s.protocol)
+            .field("verify_mode", &s.verify_mode)
+            .field("check_hostname", &s.check_hostname)
+            .field("minimum_version", &self.minimum_version())
+            .field("maximum_version", &self.maximum_version())
+            .field("options", &s.options)
+            .field("verify_flags", &s.verify_flags)
+            .field("cert_store_stats", &self.cert_store_stats())
+            .field("has_cert_chain", &s.chain.is_some())
+            .finish()
+    }
+}
+
+/// A context with Python's secure defaults for `purpose`, loaded with the
+/// system's CA certificates when it verifies peers.
+///
+/// Python: `ssl.create_default_context(purpose)`. OpenSSL: as
+/// [`SslContext::new`], then `SSL_CTX_set_default_verify_paths`.
+///
+/// [`Purpose::ServerAuth`] (for clients): `PROTOCOL_TLS_CLIENT`,
+/// `CERT_REQUIRED`, `check_hostname`, system CAs. [`Purpose::ClientAuth`]
+/// (for servers): `PROTOCOL_TLS_SERVER`, `CERT_NONE`, no CAs.
+pub fn create_default_context(purpose: Purpose) -> Result<SslContext, SslError> {
+    let mut ctx = match purpose {
+        Purpose::ServerAuth => {
+            let mut ctx = SslContext::new(Protocol::TlsClient)?;
+            ctx.set_verify_mode(VerifyMode::CertRequired)?;
+            ctx.set_check_hostname(true)?;
+            ctx
+        }
+        Purpose::ClientAuth => SslContext::new(Protocol::TlsServer)?,
+    };
+    if ctx.verify_mode() != VerifyMode::CertNone {
+        ctx.load_default_certs(purpose)?;
+    }
+    Ok(ctx)
+}
+
+impl Settings {
+    /// A fresh OpenSSL context configured as these settings say.
+    fn build(&self) -> Result<openssl::ssl::SslContext, SslError> {
+        let mut b = SslContextBuilder::new(method(self.protocol))?;
+        b.clear_options(SslOptions::from_bits_retain(!0));
+        b.set_options(SslOptions::from_bits_retain(self.options.bits()));
+        b.set_cipher_list(&self.ciphers)?;
+        b.set_min_proto_version(proto_version(self.min_version))?;
+        b.set_max_proto_version(proto_version(self.max_version))?;
+        b.set_mode(
+            SslMode::RELEASE_BUFFERS | SslMode::ACCEPT_MOVING_WRITE_BUFFER | SslMode::AUTO_RETRY,
+        );
+        b.set_session_id_context(SID_CTX)?;
+        b.set_verify(match self.verify_mode {
+            VerifyMode::CertNone => SslVerifyMode::NONE,
+            VerifyMode::CertOptional => SslVerifyMode::PEER,
+            VerifyMode::CertRequired => SslVerifyMode::PEER | SslVerifyMode::FAIL_IF_NO_PEER_CERT,
+        });
+        let param = b.verify_param_mut();
+        param.clear_flags(X509VerifyFlags::from_bits_retain(!0))?;
+        param.set_flags(X509VerifyFlags::from_bits_retain(
+            self.verify_flags.bits() as _
+        ))?;
+        param.set_hostflags(X509CheckFlags::NO_PARTIAL_WILDCARDS);
+        let store = b.cert_store_mut();
+        for cert in &self.trust.certs {
+            store.add_cert(cert.clone())?;
+        }
+        for crl in &self.trust.crls {
+            ffi::store_add_crl(store, crl)?;
+        }
+        if !self.trust.dirs.is_empty() {
+            let lookup = store.add_lookup(X509Lookup::hash_dir())?;
+            for dir in &self.trust.dirs {
+                lookup.add_dir(dir, SslFiletype::PEM)?;
+            }
+        }
+        if let Some(chain) = &self.chain {
+            b.set_certificate(&chain.cert)?;
+            for c in &chain.chain {
+                ffi::ctx_add1_chain_cert(&mut b, c)?;
+            }
+            b.set_private_key(&chain.key)?;
+        }
+        if let Some(wire) = &self.alpn {
+            b.set_alpn_protos(wire)?;
+            let server = wire.clone();
+            b.set_alpn_select_callback(move |_, client| {
+                select_alpn(&server, client).ok_or(AlpnError::NOACK)
+            });
+        }
+        Ok(b.build())
+    }
+}
+
+/// `SSL_select_next_proto` as Python's ALPN callback uses it: the first of
+/// the server's protocols that the client also offers. The match is
+/// returned from the client's list, which is what OpenSSL's callback must
+/// point into.
+fn select_alpn<'a>(server: &[u8], client: &'a [u8]) -> Option<&'a [u8]> {
+    let server_protos = WireProtocols(server);
+    server_protos
+        .into_iter()
+        .find_map(|want| WireProtocols(client).into_iter().find(|got| *got == want))
+}
+
+/// Iterates over length-prefixed ALPN protocol names.
+#[derive(Clone, Copy)]
+struct WireProtocols<'a>(&'a [u8]);
+
+impl<'a> Iterator for WireProtocols<'a> {
+    type Item = &'a [u8];
+
+    fn next(&mut self) -> Option<&'a [u8]> {
+        let (&len, rest) = self.0.split_first()?;
+        if rest.len() < len as usize {
+            self.0 = &[];
+            return None;
+        }
+        let (proto, rest) = rest.split_at(len as usize);
+        self.0 = rest;
+        Some(proto)
+    }
+}
+
+/// A path as OpenSSL takes it; Python's `ValueError` for a NUL inside.
+fn c_path(path: &Path) -> Result<CString, SslError> {
+    use std::os::unix::ffi::OsStrExt;
+    CString::new(path.as_os_str().as_bytes()).map_err(|_| SslError::value("embedded null byte"))
+}
+
+fn method(protocol: Protocol) -> SslMethod {
+    match protocol {
+        Protocol::Tls => SslMethod::tls(),
+        Protocol::TlsClient => SslMethod::tls_client(),
+        Protocol::TlsServer => SslMethod::tls_server(),
+    }
+}
+
+fn version_raw(v: TlsVersion) -> i32 {
+    match v {
+        TlsVersion::SSLv3 => 0x0300,
+        TlsVersion::TLSv1 => 0x0301,
+        TlsVersion::TLSv1_1 => 0x0302,
+        TlsVersion::TLSv1_2 => 0x0303,
+        TlsVersion::TLSv1_3 => 0x0304,
+        TlsVersion::MinimumSupported | TlsVersion::MaximumSupported => 0,
+    }
+}
+
+fn version_from_raw(raw: i32) -> TlsVersion {
+    match raw {
+        0x0300 => TlsVersion::SSLv3,
+        0x0301 => TlsVersion::TLSv1,
+        0x0302 => TlsVersion::TLSv1_1,
+        0x0303 => TlsVersion::TLSv1_2,
+        _ => TlsVersion::TLSv1_3,
+    }
+}
+
+fn proto_version(raw: i32) -> Option<SslVersion> {
+    match raw {
+        0x0300 => Some(SslVersion::SSL3),
+        0x0301 => Some(SslVersion::TLS1),
+        0x0302 => Some(SslVersion::TLS1_1),
+        0x0303 => Some(SslVersion::TLS1_2),
+        0x0304 => Some(SslVersion::TLS1_3),
+        _ => None,
+    }
+}
+
+/// Runs `load` on a scratch store and returns what it loaded, so errors are
+/// those of the OpenSSL call Python makes.
+fn load_into_store(
+    load: impl FnOnce(&mut openssl::x509::store::X509StoreBuilderRef) -> Result<(), ErrorStack>,
+) -> Result<(Vec<X509>, Vec<X509Crl>), SslError> {
+    let mut store = X509StoreBuilder::new()?;
+    load(&mut store).map_err(SslError::from_load)?;
+    Ok(ffi::store_objects(&mut store))
+}
+
+/// Python's `_add_ca_certs`: read certificates from `cadata` until the data
+/// ends; return those read and whether the end was clean.
+fn load_cadata(data: CaData<'_>) -> (Vec<X509>, Result<(), SslError>) {
+    let (bytes, pem) = match data {
+        CaData::Pem(s) => {
+            if !s.is_ascii() {
+                return (
+                    Vec::new(),
+                    Err(SslError::type_error(
+                        "cadata should be an ASCII string or a bytes-like object",
+                    )),
+                );
+            }
+            (s.as_bytes(), true)
+        }
+        CaData::Der(b) => (b, false),
+    };
+    if bytes.is_empty() {
+        return (Vec::new(), Err(SslError::value("Empty certificate data")));
+    }
+    let (certs, stack) = match ffi::read_certs(bytes, pem) {
+        Ok(read) => read,
+        Err(e) => return (Vec::new(), Err(e.into())),
+    };
+    let last = stack
+        .errors()
+        .last()
+        .map(|e| (e.library_code(), e.reason_code()));
+    let result = if certs.is_empty() {
+        Err(SslError::ssl_message(if pem {
+            "no start line: cadata does not contain a certificate"
+        } else {
+            "not enough data: cadata does not contain a certificate"
+        }))
+    } else {
+        match last {
+            // ASN1_R_HEADER_TOO_LONG / PEM_R_NO_START_LINE: the data ended.
+            Some((13, 123)) if !pem => Ok(()),
+            Some((9, 108)) if pem => Ok(()),
+            Some(_) => Err(SslError::from_stack(stack, None)),
+            None => Ok(()),
+        }
+    };
+    (certs, result)
+}

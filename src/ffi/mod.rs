@@ -1,0 +1,85 @@
+//! The only module that calls OpenSSL directly.
+//!
+//! The `openssl` crate covers most of what sslwrap needs. What it does not
+//! expose is declared or called here, through `openssl-sys` and
+//! `foreign-types`, behind safe functions that take and return the `openssl`
+//! crate's types (`SslRef`, `X509Ref`, `ErrorStack`, …). No raw pointer leaves
+//! this module, and every `unsafe` block says why it is sound.
+//!
+//! Return codes become `Result`s through [`cvt`] and [`cvt_p`], the one path
+//! from a C return code to an error (as in rust-openssl's `lib.rs`).
+//!
+//! Layout: one file per OpenSSL area, functions sorted by the C name they
+//! wrap: `ssl` (`SSL_*`, `SSL_CTX_*`), `store` (`X509_STORE_*`, reading
+//! certificates), `x509` (`X509_*`, `GENERAL_NAME`, `ASN1_*`).
+#![deny(clippy::undocumented_unsafe_blocks)]
+
+use std::os::raw::c_int;
+
+use foreign_types::ForeignType;
+use openssl::error::ErrorStack;
+
+mod ssl;
+mod store;
+mod x509;
+
+pub(crate) use self::ssl::*;
+pub(crate) use self::store::*;
+#[allow(unused_imports)]
+pub(crate) use self::x509::*;
+
+/// A C return code of `1` (or more) is success; anything else drains the
+/// error queue into an [`ErrorStack`].
+pub(crate) fn cvt(r: c_int) -> Result<c_int, ErrorStack> {
+    if r <= 0 {
+        Err(ErrorStack::get())
+    } else {
+        Ok(r)
+    }
+}
+
+/// A non-null pointer is success; null drains the error queue.
+pub(crate) fn cvt_p<T>(p: *mut T) -> Result<*mut T, ErrorStack> {
+    if p.is_null() {
+        Err(ErrorStack::get())
+    } else {
+        Ok(p)
+    }
+}
+
+foreign_types::foreign_type! {
+    /// A memory BIO (`BIO_s_mem`) that OpenSSL's printing functions write to.
+    type CType = openssl_sys::BIO;
+    fn drop = openssl_sys::BIO_free_all;
+    pub struct MemBio;
+    /// Borrowed [`MemBio`].
+    pub struct MemBioRef;
+}
+
+impl MemBio {
+    /// `BIO_new(BIO_s_mem())`.
+    pub(crate) fn new() -> Result<MemBio, ErrorStack> {
+        // SAFETY: BIO_s_mem returns a static method table; BIO_new returns an
+        // owned BIO or null, which cvt_p turns into an error.
+        unsafe {
+            let bio = cvt_p(openssl_sys::BIO_new(openssl_sys::BIO_s_mem()))?;
+            Ok(MemBio::from_ptr(bio))
+        }
+    }
+
+    /// The bytes written so far (`BIO_get_mem_data`).
+    pub(crate) fn contents(&self) -> &[u8] {
+        let mut ptr = std::ptr::null_mut();
+        // SAFETY: BIO_get_mem_data stores a pointer to the BIO's own buffer
+        // and returns its length; the buffer lives as long as `self` and is
+        // not written while `&self` is borrowed.
+        unsafe {
+            let len = openssl_sys::BIO_get_mem_data(self.as_ptr(), &mut ptr);
+            if ptr.is_null() || len <= 0 {
+                &[]
+            } else {
+                std::slice::from_raw_parts(ptr as *const u8, len as usize)
+            }
+        }
+    }
+}

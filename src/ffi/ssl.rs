@@ -1,0 +1,192 @@
+//! `SSL_*` and `SSL_CTX_*` calls the `openssl` crate does not expose.
+
+use std::ffi::CStr;
+use std::os::raw::{c_char, c_int, c_void};
+use std::panic::{catch_unwind, AssertUnwindSafe};
+
+use foreign_types::ForeignTypeRef;
+use openssl::error::ErrorStack;
+use openssl::ssl::{SslContextBuilder, SslContextRef, SslRef, SslSessionRef};
+use openssl::stack::StackRef;
+use openssl::x509::{X509Ref, X509};
+use openssl_sys as sys;
+
+use super::cvt;
+
+extern "C" {
+    fn SSL_get_verify_callback(ssl: *const sys::SSL) -> Option<VerifyCallback>;
+    fn SSL_set_post_handshake_auth(ssl: *mut sys::SSL, val: c_int);
+    fn SSL_CTX_set_default_passwd_cb(ctx: *mut sys::SSL_CTX, cb: sys::pem_password_cb);
+    fn SSL_CTX_set_default_passwd_cb_userdata(ctx: *mut sys::SSL_CTX, u: *mut c_void);
+}
+
+/// OpenSSL's `SSL_verify_cb`.
+type VerifyCallback = extern "C" fn(c_int, *mut sys::X509_STORE_CTX) -> c_int;
+
+/// `SSL_CTRL_GET_CHAIN_CERTS`, behind the `SSL_CTX_get0_chain_certs` macro.
+const SSL_CTRL_GET_CHAIN_CERTS: c_int = 115;
+
+/// `SSL_CTX_add1_chain_cert`: append `cert` to the chain sent with the
+/// context's current certificate.
+pub(crate) fn ctx_add1_chain_cert(
+    ctx: &mut SslContextBuilder,
+    cert: &X509Ref,
+) -> Result<(), ErrorStack> {
+    // SAFETY: `ctx` is a live SSL_CTX owned by the builder; with larg = 1
+    // (the "add1" form) OpenSSL takes its own reference to `cert`, so the
+    // borrowed pointer need only be valid for the call.
+    let r = unsafe {
+        sys::SSL_CTX_ctrl(
+            ctx.as_ptr(),
+            sys::SSL_CTRL_CHAIN_CERT,
+            1,
+            cert.as_ptr() as *mut c_void,
+        )
+    };
+    cvt(r as c_int).map(drop)
+}
+
+/// `SSL_CTX_get0_chain_certs`: the chain of the context's current
+/// certificate, as owned references.
+pub(crate) fn ctx_chain_certs(ctx: &SslContextRef) -> Vec<X509> {
+    let mut chain: *mut sys::stack_st_X509 = std::ptr::null_mut();
+    // SAFETY: `ctx` is a live SSL_CTX; the ctrl stores a borrowed pointer to
+    // the current certificate's chain stack (or null) into `chain`.
+    unsafe {
+        sys::SSL_CTX_ctrl(
+            ctx.as_ptr(),
+            SSL_CTRL_GET_CHAIN_CERTS,
+            0,
+            &mut chain as *mut _ as *mut c_void,
+        );
+    }
+    if chain.is_null() {
+        return Vec::new();
+    }
+    // SAFETY: non-null, the stack belongs to `ctx`, which outlives this
+    // borrow; each element is taken as an owned reference (up_ref) before
+    // the borrow ends.
+    let stack = unsafe { StackRef::<X509>::from_ptr(chain) };
+    stack.iter().map(ToOwned::to_owned).collect()
+}
+
+/// `SSL_CTX_use_certificate_chain_file`, with `password` answering a
+/// password prompt (there is never a terminal prompt).
+pub(crate) fn ctx_use_certificate_chain_file(
+    ctx: &mut SslContextBuilder,
+    path: &CStr,
+    password: Option<&[u8]>,
+) -> Result<(), ErrorStack> {
+    with_password(ctx, password, |ctx| {
+        // SAFETY: `ctx` is live and `path` a NUL-terminated string that
+        // outlives the call.
+        cvt(unsafe { sys::SSL_CTX_use_certificate_chain_file(ctx, path.as_ptr()) })
+    })
+}
+
+/// `SSL_CTX_use_PrivateKey_file(…, SSL_FILETYPE_PEM)`, with `password`
+/// answering a password prompt.
+pub(crate) fn ctx_use_private_key_file(
+    ctx: &mut SslContextBuilder,
+    path: &CStr,
+    password: Option<&[u8]>,
+) -> Result<(), ErrorStack> {
+    with_password(ctx, password, |ctx| {
+        // SAFETY: `ctx` is live and `path` a NUL-terminated string that
+        // outlives the call.
+        cvt(unsafe { sys::SSL_CTX_use_PrivateKey_file(ctx, path.as_ptr(), sys::SSL_FILETYPE_PEM) })
+    })
+}
+
+/// `SSL_set_session`: resume `session` on the next handshake.
+pub(crate) fn ssl_set_session(ssl: &mut SslRef, session: &SslSessionRef) -> Result<(), ErrorStack> {
+    // SAFETY: both pointers are live; SSL_set_session takes its own
+    // reference to the session. The `openssl` crate marks this unsafe
+    // because a session may carry ex_data typed by another context's
+    // callbacks; sslwrap stores no session ex_data and sets no session
+    // callbacks, and only passes sessions taken from sockets of the same
+    // `SslContext`.
+    cvt(unsafe { sys::SSL_set_session(ssl.as_ptr(), session.as_ptr()) }).map(drop)
+}
+
+/// Runs `f` with `password` installed as the context's PEM password
+/// callback (`SSL_CTX_set_default_passwd_cb`), then removes it.
+fn with_password(
+    ctx: &mut SslContextBuilder,
+    password: Option<&[u8]>,
+    f: impl FnOnce(*mut sys::SSL_CTX) -> Result<c_int, ErrorStack>,
+) -> Result<(), ErrorStack> {
+    let mut state = PasswordState { password };
+    let raw = ctx.as_ptr();
+    // SAFETY: `raw` is live for this function; `state` outlives every use
+    // of the userdata pointer, because the callback and its userdata are
+    // removed again before `state` goes out of scope.
+    unsafe {
+        SSL_CTX_set_default_passwd_cb(raw, Some(password_cb));
+        SSL_CTX_set_default_passwd_cb_userdata(
+            raw,
+            &mut state as *mut PasswordState<'_> as *mut c_void,
+        );
+    }
+    let r = f(raw);
+    // SAFETY: as above; resets to OpenSSL's defaults.
+    unsafe {
+        SSL_CTX_set_default_passwd_cb(raw, None);
+        SSL_CTX_set_default_passwd_cb_userdata(raw, std::ptr::null_mut());
+    }
+    r.map(drop)
+}
+
+struct PasswordState<'a> {
+    password: Option<&'a [u8]>,
+}
+
+/// The `pem_password_cb` OpenSSL calls for an encrypted PEM block: copies
+/// the password in, or fails (-1) when there is none or it does not fit.
+extern "C" fn password_cb(buf: *mut c_char, size: c_int, _rwflag: c_int, u: *mut c_void) -> c_int {
+    let result = catch_unwind(AssertUnwindSafe(|| {
+        if u.is_null() || buf.is_null() {
+            return -1;
+        }
+        // SAFETY: `u` is the PasswordState installed by `with_password`,
+        // alive for the duration of the OpenSSL call that invokes us.
+        let state = unsafe { &*(u as *const PasswordState<'_>) };
+        let Some(password) = state.password else {
+            return -1;
+        };
+        let Ok(size) = usize::try_from(size) else {
+            return -1;
+        };
+        if password.len() > size {
+            return -1;
+        }
+        // SAFETY: OpenSSL hands us `buf` with room for `size` bytes, and
+        // `password.len() <= size`.
+        unsafe { std::ptr::copy_nonoverlapping(password.as_ptr(), buf as *mut u8, password.len()) };
+        password.len() as c_int
+    }));
+    // Nothing above can panic, but a panic must never cross into C.
+    result.unwrap_or(-1)
+}
+
+/// Python's per-socket setup for `post_handshake_auth`: a client offers it
+/// (`SSL_set_post_handshake_auth`); a server that verifies peers adds
+/// `SSL_VERIFY_POST_HANDSHAKE` to its verify mode (`SSL_set_verify`).
+pub(crate) fn ssl_enable_post_handshake_auth(ssl: &mut SslRef, server_side: bool) {
+    // SAFETY: `ssl` is a live SSL not yet handshaking. SSL_get_verify_callback
+    // returns the callback SSL_set_verify is given back unchanged.
+    unsafe {
+        if server_side {
+            let mode = sys::SSL_get_verify_mode(ssl.as_ptr());
+            if mode & sys::SSL_VERIFY_PEER != 0 {
+                let cb = SSL_get_verify_callback(ssl.as_ptr());
+                sys::SSL_set_verify(ssl.as_ptr(), mode | SSL_VERIFY_POST_HANDSHAKE, cb);
+            }
+        } else {
+            SSL_set_post_handshake_auth(ssl.as_ptr(), 1);
+        }
+    }
+}
+
+/// `SSL_VERIFY_POST_HANDSHAKE`.
+const SSL_VERIFY_POST_HANDSHAKE: c_int = 0x08;

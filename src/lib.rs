@@ -1,0 +1,111 @@
+//! # sslwrap: Python's `ssl` module, in Rust, over OpenSSL
+//!
+//! sslwrap gives Rust the API that Python programmers know from `import ssl`:
+//! an [`SslContext`] holding configuration, [`SslContext::wrap_socket`] turning
+//! any `Read + Write` stream (a [`std::net::TcpStream`] first of all) into an
+//! [`SslSocket`] with an explicit [`do_handshake`](SslSocket::do_handshake),
+//! [`getpeercert`](SslSocket::getpeercert), [`cipher`](SslSocket::cipher),
+//! [`version`](SslSocket::version), [`unwrap`](SslSocket::unwrap) and
+//! `io::Read`/`io::Write`, and an [`SslError`] that carries Python's
+//! exception class, library, reason and verify code.
+//!
+//! Defaults, semantics and messages are Python's (3.10 and later), over the
+//! same OpenSSL, so code ported from Python behaves the same and fails the
+//! same way:
+//!
+//! ```no_run
+//! use std::net::TcpStream;
+//! use std::io::{Read, Write};
+//! use sslwrap::{create_default_context, Purpose, WrapOptions};
+//!
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! // Python: ctx = ssl.create_default_context()
+//! let ctx = create_default_context(Purpose::ServerAuth)?;
+//! // Python: s = ctx.wrap_socket(socket.create_connection(...), server_hostname=...)
+//! let tcp = TcpStream::connect(("localhost", 8443))?;
+//! let mut s = ctx.wrap_socket(tcp, WrapOptions::default().server_hostname("localhost"))?;
+//! println!("{:?} {:?}", s.version(), s.cipher());
+//! s.write_all(b"hello")?;
+//! let mut buf = [0; 1024];
+//! let n = s.read(&mut buf)?;
+//! # let _ = n; Ok(())
+//! # }
+//! ```
+//!
+//! The [`manual`] module explains the design: how Python names map to Rust
+//! ([`manual::porting`]), the defaults ([`manual::defaults`]), EOF and
+//! shutdown ([`manual::eof_and_shutdown`]), non-blocking use
+//! ([`manual::nonblocking`]) and OpenSSL versions
+//! ([`manual::openssl_versions`]).
+//!
+//! ## Deliberate differences from the pinned API sketch
+//!
+//! `set_check_hostname(true)` on a context whose verify mode is `CERT_NONE`
+//! switches the mode to `CERT_REQUIRED`, as CPython 3.7+ does, rather than
+//! failing; the `ValueError` in Python (and here) is the other direction:
+//! `set_verify_mode(CERT_NONE)` while `check_hostname` is on.
+#![deny(unsafe_code)]
+#![deny(missing_docs, missing_debug_implementations, rust_2018_idioms)]
+#![warn(clippy::exhaustive_enums)]
+#![doc(test(attr(deny(warnings))))]
+
+mod cert;
+mod constants;
+mod context;
+mod err_names;
+mod error;
+#[allow(unsafe_code)]
+mod ffi;
+mod legacy;
+mod listener;
+pub mod manual;
+mod socket;
+
+pub use cert::{
+    cert_time_to_seconds, decode_cert, der_cert_to_pem_cert, pem_cert_to_der_cert, PeerCert,
+};
+pub use constants::*;
+pub use context::{
+    create_default_context, CaData, Options, Protocol, Purpose, SslContext, TlsVersion,
+    VerifyFlags, VerifyMode,
+};
+pub use error::{SslError, SslErrorKind};
+pub use legacy::{get_server_certificate, wrap_socket, LegacyWrapArgs};
+pub use listener::SslListener;
+pub use socket::{SslSession, SslSocket, WrapOptions};
+
+/// The OpenSSL version sslwrap runs on, e.g. `"OpenSSL 3.0.19 27 Jan 2026"`.
+///
+/// Python: `ssl.OPENSSL_VERSION`. OpenSSL: `OpenSSL_version(OPENSSL_VERSION)`.
+pub fn openssl_version() -> &'static str {
+    openssl::version::version()
+}
+
+/// The OpenSSL version number, e.g. `0x30000130` for 3.0.19.
+///
+/// Python: `ssl.OPENSSL_VERSION_NUMBER`. OpenSSL: `OpenSSL_version_num`.
+pub fn openssl_version_number() -> i64 {
+    openssl::version::number()
+}
+
+#[cfg(test)]
+mod tests {
+    fn send_sync<T: Send + Sync>() {}
+    fn send<T: Send>() {}
+
+    /// Contexts are shared between threads that wrap sockets; errors and
+    /// sessions travel between threads; sockets move to worker threads.
+    #[test]
+    fn thread_safety_of_public_types() {
+        send_sync::<crate::SslContext>();
+        send_sync::<crate::SslError>();
+        send_sync::<crate::SslSession>();
+        send_sync::<crate::SslListener>();
+        send::<crate::SslSocket<std::net::TcpStream>>();
+    }
+}
+
+/// The examples in README.md, compiled as doctests so they stay correct.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

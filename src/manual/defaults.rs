@@ -1,0 +1,37 @@
+//! # Defaults
+//!
+//! A new [`SslContext`] starts exactly where Python 3.10+'s `SSLContext`
+//! does, on the same OpenSSL:
+//!
+//! | setting | [`PROTOCOL_TLS_CLIENT`] | [`PROTOCOL_TLS_SERVER`] / [`PROTOCOL_TLS`] |
+//! |---|---|---|
+//! | verify mode | `CERT_REQUIRED` | `CERT_NONE` |
+//! | check_hostname | on | off |
+//! | minimum version | TLS 1.2 | TLS 1.2 |
+//! | maximum version | highest supported (TLS 1.3) | same |
+//! | options | `OP_ALL \| OP_NO_SSLv3 \| OP_NO_COMPRESSION \| OP_CIPHER_SERVER_PREFERENCE` plus OpenSSL's own (`OP_ENABLE_MIDDLEBOX_COMPAT`) | same |
+//! | ciphers (TLS ≤ 1.2) | `@SECLEVEL=2:ECDH+AESGCM:ECDH+CHACHA20:ECDH+AES:DHE+AES:!aNULL:!eNULL:!aDSS:!SHA1:!AESCCM` | same |
+//! | TLS 1.3 suites | OpenSSL's defaults | same |
+//! | verify flags | `VERIFY_X509_TRUSTED_FIRST` | same |
+//! | host name matching | no partial wildcards (`X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS`); CN used only without a DNS SAN | same |
+//! | CA certificates | none (use [`create_default_context`] or [`SslContext::load_default_certs`]) | none |
+//!
+//! [`create_default_context`]`(`[`Purpose::ServerAuth`]`)` is a client
+//! context with the system's CA certificates loaded;
+//! `create_default_context(`[`Purpose::ClientAuth`]`)` a server context
+//! that does not ask for client certificates.
+//!
+//! Wrapping ([`WrapOptions`]) defaults to the client side, a handshake
+//! inside `wrap_socket`, and ragged EOFs read as end of stream.
+//!
+//! ## Why changes affect only later sockets
+//!
+//! The context keeps its settings as data and builds an immutable OpenSSL
+//! context from them on the first wrap after a change; sockets share that
+//! one until the next change. That makes changing a context sound while
+//! sockets wrapped earlier handshake in other threads, where Python relies
+//! on the GIL. A listener from [`SslContext::wrap_listener`] keeps the
+//! context as it was when wrapped.
+
+#[allow(unused_imports)]
+use crate::*;

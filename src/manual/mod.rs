@@ -1,0 +1,13 @@
+//! The sslwrap manual: long-form documentation, one page per module.
+//!
+//! * [`porting`]: every Python `ssl` name and its sslwrap twin.
+//! * [`defaults`]: what a new context starts with, and why.
+//! * [`eof_and_shutdown`]: ragged EOFs, close_notify, `unwrap`.
+//! * [`nonblocking`]: `WantRead`/`WantWrite`, timeouts.
+//! * [`openssl_versions`]: which OpenSSL, and what differs between them.
+
+pub mod defaults;
+pub mod eof_and_shutdown;
+pub mod nonblocking;
+pub mod openssl_versions;
+pub mod porting;
