@@ -500,14 +500,15 @@ impl SslContext {
             result?;
         }
         if let Some(file) = cafile {
-            let store = load_into_store(|store| {
-                store
-                    .add_lookup(X509Lookup::file())?
-                    .load_cert_file(file, SslFiletype::PEM)
-            })?;
+            // Python: SSL_CTX_load_verify_locations(ctx, cafile, NULL).
+            let mut scratch = SslContextBuilder::new(method(self.settings.protocol))?;
+            let (loaded, errno) =
+                ffi::with_errno(|| scratch.load_verify_locations(Some(file), None));
+            loaded.map_err(|e| SslError::from_load(e, errno))?;
+            let (certs, crls) = ffi::store_objects(scratch.cert_store_mut());
             let trust = &mut self.settings_mut().trust;
-            trust.certs.extend(store.0);
-            trust.crls.extend(store.1);
+            trust.certs.extend(certs);
+            trust.crls.extend(crls);
         }
         if let Some(dir) = capath {
             let dir = dir
@@ -545,10 +546,13 @@ impl SslContext {
         let certfile = c_path(certfile)?;
         let keyfile = keyfile.map(c_path).transpose()?;
         let keyfile = keyfile.as_deref().unwrap_or(&certfile);
-        ffi::ctx_use_certificate_chain_file(&mut scratch, &certfile, password)
-            .map_err(SslError::from_load)?;
-        ffi::ctx_use_private_key_file(&mut scratch, keyfile, password)
-            .map_err(SslError::from_load)?;
+        let (loaded, errno) = ffi::with_errno(|| {
+            ffi::ctx_use_certificate_chain_file(&mut scratch, &certfile, password)
+        });
+        loaded.map_err(|e| SslError::from_load(e, errno))?;
+        let (loaded, errno) =
+            ffi::with_errno(|| ffi::ctx_use_private_key_file(&mut scratch, keyfile, password));
+        loaded.map_err(|e| SslError::from_load(e, errno))?;
         scratch.check_private_key()?;
         let ctx = scratch.build();
         let (Some(cert), Some(key)) = (ctx.certificate(), ctx.private_key()) else {
@@ -1026,7 +1030,8 @@ fn load_into_store(
     load: impl FnOnce(&mut openssl::x509::store::X509StoreBuilderRef) -> Result<(), ErrorStack>,
 ) -> Result<(Vec<X509>, Vec<X509Crl>), SslError> {
     let mut store = X509StoreBuilder::new()?;
-    load(&mut store).map_err(SslError::from_load)?;
+    let (loaded, errno) = ffi::with_errno(|| load(&mut store));
+    loaded.map_err(|e| SslError::from_load(e, errno))?;
     Ok(ffi::store_objects(&mut store))
 }
 
@@ -1059,11 +1064,12 @@ fn load_cadata(data: CaData<'_>) -> (Vec<X509>, Result<(), SslError>) {
         .last()
         .map(|e| (e.library_code(), e.reason_code()));
     let result = if certs.is_empty() {
-        Err(SslError::ssl_message(if pem {
+        let text = if pem {
             "no start line: cadata does not contain a certificate"
         } else {
             "not enough data: cadata does not contain a certificate"
-        }))
+        };
+        Err(SslError::from_stack(stack, Some(text)))
     } else {
         match last {
             // ASN1_R_HEADER_TOO_LONG / PEM_R_NO_START_LINE: the data ended.

@@ -19,9 +19,10 @@ use std::fmt;
 use std::io;
 
 use openssl::error::ErrorStack;
-use openssl::ssl::{self, ErrorCode};
+use openssl::ssl::ErrorCode;
 
 use crate::err_names;
+use crate::ffi::Failure;
 
 /// The Python exception class an [`SslError`] corresponds to.
 ///
@@ -213,10 +214,9 @@ impl SslError {
     ///
     /// The caller has already dealt with timeouts (`WANT_READ` on a blocking
     /// stream with a timeout is [`SslError::timeout`]).
-    pub(crate) fn from_ssl(err: ssl::Error, peer: Peer<'_>) -> SslError {
-        let code = err.code();
-        let stack = err.ssl_error().cloned();
-        let last = stack.as_ref().and_then(|s| s.errors().last());
+    pub(crate) fn from_ssl(err: Failure, peer: Peer<'_>) -> SslError {
+        let Failure { code, stack, io } = err;
+        let last = stack.errors().last();
         let (lib, reason_code) = last
             .map(|e| (e.library_code(), e.reason_code()))
             .unwrap_or((0, 0));
@@ -252,7 +252,7 @@ impl SslError {
                     // OpenSSL saw the transport fail: an I/O error stashed by
                     // the BIO becomes Python's OSError, a plain EOF its
                     // SSLEOFError.
-                    if let Ok(io) = err.into_io_error() {
+                    if let Some(io) = io {
                         return SslError::io(io);
                     }
                     (
@@ -297,6 +297,7 @@ impl SslError {
                 Some("Invalid error code"),
             ),
         };
+        let stack = (!stack.errors().is_empty()).then_some(stack);
         let mut e = SslError::ssl_family(kind, errno, stack, errstr);
         if kind == SslErrorKind::CertVerification {
             let message = match (peer.verify_result, peer.server_hostname) {
@@ -331,16 +332,12 @@ impl SslError {
 
     /// Python's handling after a failed load (`load_cert_chain`,
     /// `load_verify_locations`): `OSError` when the C library set `errno`
-    /// (OpenSSL records it as an `ERR_LIB_SYS` entry), else `_setSSLError`.
-    pub(crate) fn from_load(stack: ErrorStack) -> SslError {
-        let errno = stack
-            .errors()
-            .iter()
-            .find(|e| e.library_code() == ERR_LIB_SYS)
-            .map(|e| e.reason_code());
-        match errno {
-            Some(code) => SslError::io(io::Error::from_raw_os_error(code)),
-            None => SslError::from_stack(stack, None),
+    /// during the call, else `_setSSLError`.
+    pub(crate) fn from_load(stack: ErrorStack, errno: i32) -> SslError {
+        if errno != 0 {
+            SslError::io(io::Error::from_raw_os_error(errno))
+        } else {
+            SslError::from_stack(stack, None)
         }
     }
 

@@ -13,11 +13,11 @@ use std::net::TcpStream;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
-use openssl::ssl::{self, ErrorCode, ShutdownResult, ShutdownState, Ssl, SslContextRef, SslStream};
+use openssl::ssl::{self, ErrorCode, ShutdownResult, ShutdownState, Ssl, SslContextRef};
 
 use crate::cert::PeerCert;
 use crate::error::{Peer, SslError};
-use crate::ffi;
+use crate::ffi::{self, Failure, TlsStream};
 
 /// How to wrap a stream: Python's keyword arguments of
 /// `SSLContext.wrap_socket`.
@@ -169,7 +169,7 @@ pub(crate) struct SocketConfig {
 /// Python's `close()`; call [`unwrap`](Self::unwrap) for an orderly TLS
 /// shutdown.
 pub struct SslSocket<S> {
-    stream: SslStream<Slot<S>>,
+    stream: TlsStream<S>,
     server_side: bool,
     server_hostname: Option<String>,
     suppress_ragged_eofs: bool,
@@ -234,7 +234,7 @@ impl<S: Read + Write> SslSocket<S> {
         } else {
             ssl.set_connect_state();
         }
-        let stream = SslStream::new(ssl, Slot(Some(sock)))?;
+        let stream = TlsStream::new(ssl, sock)?;
         let mut s = SslSocket {
             stream,
             server_side: opts.server_side,
@@ -254,9 +254,9 @@ impl<S: Read + Write> SslSocket<S> {
     pub(crate) fn handshake_on_connect(&mut self) -> Result<(), SslError> {
         match self.stream.do_handshake() {
             Ok(()) => Ok(()),
-            Err(e) => Err(match e.code() {
+            Err(e) => Err(match e.code {
                 ErrorCode::WANT_READ | ErrorCode::WANT_WRITE => {
-                    SslError::timeout(Op::Handshake.timeout_text(), e.into_io_error().ok())
+                    SslError::timeout(Op::Handshake.timeout_text(), e.io)
                 }
                 _ => self.error(e, Op::Handshake),
             }),
@@ -307,7 +307,7 @@ impl<S: Read + Write> SslSocket<S> {
     /// Python: `SSLSocket.send(data)` (`SSLSocket.write`). OpenSSL:
     /// `SSL_write_ex`.
     pub fn send(&mut self, data: &[u8]) -> Result<usize, SslError> {
-        match self.stream.ssl_write(data) {
+        match self.stream.write(data) {
             Ok(n) => Ok(n),
             Err(e) => Err(self.error(e, Op::Write)),
         }
@@ -357,7 +357,7 @@ impl<S: Read + Write> SslSocket<S> {
                     }
                 }
                 Err(e) => {
-                    let op = if e.code() == ErrorCode::WANT_WRITE {
+                    let op = if e.code == ErrorCode::WANT_WRITE {
                         Op::Write
                     } else {
                         Op::Read
@@ -370,14 +370,12 @@ impl<S: Read + Write> SslSocket<S> {
 
     /// The plain stream, without any TLS shutdown (the session is
     /// abandoned).
-    pub fn into_inner(mut self) -> S {
-        // Invariant: the slot is filled in `new` and emptied only here, by
-        // value, so it is full while `self` exists.
-        self.stream.get_mut().0.take().expect("stream present")
+    pub fn into_inner(self) -> S {
+        self.stream.into_inner()
     }
 
     fn read_ssl(&mut self, buf: &mut [u8]) -> Result<usize, SslError> {
-        match self.stream.ssl_read(buf) {
+        match self.stream.read(buf) {
             Ok(n) => Ok(n),
             Err(e) => self.read_error(e),
         }
@@ -386,9 +384,8 @@ impl<S: Read + Write> SslSocket<S> {
     /// Python's `_ssl._SSLSocket.read` error path plus `SSLSocket.read`'s
     /// ragged-EOF suppression.
     #[cold]
-    fn read_error(&mut self, e: ssl::Error) -> Result<usize, SslError> {
-        if e.code() == ErrorCode::ZERO_RETURN
-            && self.stream.get_shutdown() == ShutdownState::RECEIVED
+    fn read_error(&mut self, e: Failure) -> Result<usize, SslError> {
+        if e.code == ErrorCode::ZERO_RETURN && self.stream.get_shutdown() == ShutdownState::RECEIVED
         {
             return Ok(0);
         }
@@ -401,14 +398,14 @@ impl<S: Read + Write> SslSocket<S> {
 
     /// Python's `PySSL_SetError`, after its timeout check.
     #[cold]
-    fn error(&self, e: ssl::Error, op: Op) -> SslError {
+    fn error(&self, e: Failure, op: Op) -> SslError {
         let timeout = self.timeout.load(Ordering::Relaxed);
-        if matches!(e.code(), ErrorCode::WANT_READ | ErrorCode::WANT_WRITE)
+        if matches!(e.code, ErrorCode::WANT_READ | ErrorCode::WANT_WRITE)
             && timeout != NO_TIMEOUT
             && timeout != NON_BLOCKING
-            && e.io_error().is_some()
+            && e.io.is_some()
         {
-            return SslError::timeout(op.timeout_text(), e.into_io_error().ok());
+            return SslError::timeout(op.timeout_text(), e.io);
         }
         let verify_result = i64::from(self.stream.ssl().verify_result().as_raw());
         SslError::from_ssl(
@@ -547,18 +544,13 @@ impl<S> SslSocket<S> {
 
     /// The wrapped stream. Python: the socket's own methods (`fileno`, …).
     pub fn get_ref(&self) -> &S {
-        // Invariant: see `into_inner`.
-        self.slot().expect("stream present")
+        self.stream.get_ref()
     }
 
     /// The wrapped stream, mutably; reading or writing it directly corrupts
     /// the TLS session.
     pub fn get_mut(&mut self) -> &mut S {
-        self.stream.get_mut().0.as_mut().expect("stream present") // Invariant: see `into_inner`.
-    }
-
-    fn slot(&self) -> Option<&S> {
-        self.stream.get_ref().0.as_ref()
+        self.stream.get_mut()
     }
 }
 
@@ -622,7 +614,7 @@ impl SslSocket<TcpStream> {
 impl<S: Read + Write> Read for SslSocket<S> {
     /// Python: `SSLSocket.recv_into(buf)`. OpenSSL: `SSL_read_ex`.
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        match self.stream.ssl_read(buf) {
+        match self.stream.read(buf) {
             Ok(n) => Ok(n),
             Err(e) => self.read_error(e).map_err(io::Error::from),
         }
@@ -632,21 +624,21 @@ impl<S: Read + Write> Read for SslSocket<S> {
 impl<S: Read + Write> Write for SslSocket<S> {
     /// Python: `SSLSocket.send(buf)`. OpenSSL: `SSL_write_ex`.
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        match self.stream.ssl_write(buf) {
+        match self.stream.write(buf) {
             Ok(n) => Ok(n),
             Err(e) => Err(self.error(e, Op::Write).into()),
         }
     }
 
     fn flush(&mut self) -> io::Result<()> {
-        self.stream.get_mut().flush()
+        self.stream.flush()
     }
 }
 
 impl<S: fmt::Debug> fmt::Debug for SslSocket<S> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("SslSocket")
-            .field("stream", &self.slot())
+            .field("stream", self.get_ref())
             .field("server_side", &self.server_side)
             .field("server_hostname", &self.server_hostname)
             .field("version", &self.version())
@@ -694,34 +686,4 @@ fn configure_hostname(ssl: &mut Ssl, name: &str, check_hostname: bool) -> Result
         }
     }
     Ok(())
-}
-
-/// The stream inside the BIO, in a slot so [`SslSocket::unwrap`] can take it
-/// back out (`SslStream` has no `into_inner`). One predictable branch per
-/// BIO call.
-struct Slot<S>(Option<S>);
-
-impl<S: Read> Read for Slot<S> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        match &mut self.0 {
-            Some(s) => s.read(buf),
-            None => Err(io::ErrorKind::NotConnected.into()),
-        }
-    }
-}
-
-impl<S: Write> Write for Slot<S> {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        match &mut self.0 {
-            Some(s) => s.write(buf),
-            None => Err(io::ErrorKind::NotConnected.into()),
-        }
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        match &mut self.0 {
-            Some(s) => s.flush(),
-            None => Ok(()),
-        }
-    }
 }

@@ -10,7 +10,7 @@
 //! from a C return code to an error (as in rust-openssl's `lib.rs`).
 //!
 //! Layout: one file per OpenSSL area, functions sorted by the C name they
-//! wrap: `ssl` (`SSL_*`, `SSL_CTX_*`), `store` (`X509_STORE_*`, reading
+//! wrap: `bio` (the `SSL` over a Rust stream), `ssl` (`SSL_*`, `SSL_CTX_*`), `store` (`X509_STORE_*`, reading
 //! certificates), `x509` (`X509_*`, `GENERAL_NAME`, `ASN1_*`).
 #![deny(clippy::undocumented_unsafe_blocks)]
 
@@ -19,10 +19,12 @@ use std::os::raw::c_int;
 use foreign_types::ForeignType;
 use openssl::error::ErrorStack;
 
+mod bio;
 mod ssl;
 mod store;
 mod x509;
 
+pub(crate) use self::bio::{Failure, TlsStream};
 pub(crate) use self::ssl::*;
 pub(crate) use self::store::*;
 #[allow(unused_imports)]
@@ -45,6 +47,18 @@ pub(crate) fn cvt_p<T>(p: *mut T) -> Result<*mut T, ErrorStack> {
     } else {
         Ok(p)
     }
+}
+
+/// Runs `f` with the C `errno` cleared first and returns what `errno` is
+/// after it, as CPython does around `SSL_CTX_load_verify_locations` and
+/// `SSL_CTX_use_certificate_chain_file` (`errno = 0; …; if (errno != 0)`).
+pub(crate) fn with_errno<T>(f: impl FnOnce() -> T) -> (T, i32) {
+    // SAFETY: __errno_location returns this thread's errno slot.
+    unsafe { *libc::__errno_location() = 0 };
+    let out = f();
+    // SAFETY: as above.
+    let errno = unsafe { *libc::__errno_location() };
+    (out, errno)
 }
 
 foreign_types::foreign_type! {
