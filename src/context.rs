@@ -340,7 +340,9 @@ struct Settings {
     /// ALPN protocols in wire format, if `set_alpn_protocols` was called.
     alpn: Option<Vec<u8>>,
     trust: Trust,
-    chain: Option<CertChain>,
+    /// One chain per key type (RSA, EC, …), as OpenSSL's `CERT` keeps one
+    /// slot per type; loading another chain of a type replaces it.
+    chains: Vec<CertChain>,
     post_handshake_auth: bool,
 }
 
@@ -350,6 +352,19 @@ struct Trust {
     certs: Vec<X509>,
     crls: Vec<X509Crl>,
     dirs: Vec<String>,
+}
+
+impl Trust {
+    /// Adds what a load read, skipping certificates already present, as an
+    /// `X509_STORE` does (`X509_R_CERT_ALREADY_IN_HASH_TABLE` is ignored).
+    fn add(&mut self, certs: Vec<X509>, crls: Vec<X509Crl>) {
+        for cert in certs {
+            if !self.certs.iter().any(|c| **c == *cert) {
+                self.certs.push(cert);
+            }
+        }
+        self.crls.extend(crls);
+    }
 }
 
 /// The certificate, its chain and private key from `load_cert_chain`.
@@ -418,7 +433,7 @@ impl SslContext {
                 ciphers: PY_DEFAULT_CIPHERS.to_owned(),
                 alpn: None,
                 trust: Trust::default(),
-                chain: None,
+                chains: Vec::new(),
                 post_handshake_auth: false,
             },
             built: OnceLock::new(),
@@ -496,7 +511,7 @@ impl SslContext {
             // Python adds cadata certificates one by one, keeping those
             // before a bad one.
             let (certs, result) = load_cadata(data);
-            self.settings_mut().trust.certs.extend(certs);
+            self.settings_mut().trust.add(certs, Vec::new());
             result?;
         }
         if let Some(file) = cafile {
@@ -506,9 +521,7 @@ impl SslContext {
                 ffi::with_errno(|| scratch.load_verify_locations(Some(file), None));
             loaded.map_err(|e| SslError::from_load(e, errno))?;
             let (certs, crls) = ffi::store_objects(scratch.cert_store_mut());
-            let trust = &mut self.settings_mut().trust;
-            trust.certs.extend(certs);
-            trust.crls.extend(crls);
+            self.settings_mut().trust.add(certs, crls);
         }
         if let Some(dir) = capath {
             let dir = dir
@@ -563,7 +576,9 @@ impl SslContext {
             chain: ffi::ctx_chain_certs(&ctx),
             key: key.to_owned(),
         };
-        self.settings_mut().chain = Some(chain);
+        let chains = &mut self.settings_mut().chains;
+        chains.retain(|c| c.key.id() != chain.key.id());
+        chains.push(chain);
         Ok(())
     }
 
@@ -587,8 +602,7 @@ impl SslContext {
         let (certs, crls) = load_into_store(|store| store.set_default_paths())?;
         let dir = ffi::default_cert_dir();
         let trust = &mut self.settings_mut().trust;
-        trust.certs.extend(certs);
-        trust.crls.extend(crls);
+        trust.add(certs, crls);
         trust.dirs.push(dir);
         Ok(())
     }
@@ -833,6 +847,7 @@ impl SslContext {
 
     fn socket_config(&self) -> SocketConfig {
         SocketConfig {
+            protocol: self.settings.protocol,
             context_id: self.id,
             check_hostname: self.settings.check_hostname,
             post_handshake_auth: self.settings.post_handshake_auth,
@@ -863,7 +878,7 @@ impl std::fmt::Debug for SslContext {
             .field("options", &s.options)
             .field("verify_flags", &s.verify_flags)
             .field("cert_store_stats", &self.cert_store_stats())
-            .field("has_cert_chain", &s.chain.is_some())
+            .field("cert_chains", &s.chains.len())
             .finish()
     }
 }
@@ -930,7 +945,7 @@ impl Settings {
                 lookup.add_dir(dir, SslFiletype::PEM)?;
             }
         }
-        if let Some(chain) = &self.chain {
+        for chain in &self.chains {
             b.set_certificate(&chain.cert)?;
             for c in &chain.chain {
                 ffi::ctx_add1_chain_cert(&mut b, c)?;

@@ -215,7 +215,12 @@ impl SslError {
     /// The caller has already dealt with timeouts (`WANT_READ` on a blocking
     /// stream with a timeout is [`SslError::timeout`]).
     pub(crate) fn from_ssl(err: Failure, peer: Peer<'_>) -> SslError {
-        let Failure { code, stack, io } = err;
+        let Failure {
+            ret,
+            code,
+            stack,
+            io,
+        } = err;
         let last = stack.errors().last();
         let (lib, reason_code) = last
             .map(|e| (e.library_code(), e.reason_code()))
@@ -249,10 +254,12 @@ impl SslError {
             ),
             ErrorCode::SYSCALL => {
                 if last.is_none() {
-                    // OpenSSL saw the transport fail: an I/O error stashed by
-                    // the BIO becomes Python's OSError, a plain EOF its
-                    // SSLEOFError.
-                    if let Some(io) = io {
+                    // OpenSSL saw the transport fail. Python turns the
+                    // errno into OSError only when the call returned -1
+                    // (SSL_do_handshake, SSL_shutdown); SSL_read_ex and
+                    // SSL_write_ex return 0, which Python reads as EOF, even
+                    // for a connection reset.
+                    if let (-1, Some(io)) = (ret, io) {
                         return SslError::io(io);
                     }
                     (
@@ -341,6 +348,12 @@ impl SslError {
         }
     }
 
+    /// Python's `_setSSLError(state, text, 0, ...)`: an `SSLError` with a
+    /// fixed text, `errno` 0 and no library or reason.
+    pub(crate) fn ssl_text(text: &'static str) -> SslError {
+        SslError::ssl_family(SslErrorKind::Ssl, 0, None, Some(text))
+    }
+
     /// An `SSLError` with a fixed text and no library or reason, e.g.
     /// `"No cipher can be selected."`.
     pub(crate) fn ssl_message(text: &'static str) -> SslError {
@@ -350,6 +363,11 @@ impl SslError {
     /// Python's `ValueError(text)`.
     pub(crate) fn value(text: impl Into<Cow<'static, str>>) -> SslError {
         SslError::new(SslErrorKind::Value, "ValueError", text.into())
+    }
+
+    /// A `ValueError` subclass (`UnicodeError`, …) with `text`.
+    pub(crate) fn value_class(class: &'static str, text: impl Into<Cow<'static, str>>) -> SslError {
+        SslError::new(SslErrorKind::Value, class, text.into())
     }
 
     /// Python's `TypeError(text)`, reported as kind

@@ -84,6 +84,15 @@ pub fn wrap_socket<S: Read + Write>(
     sock: S,
     args: LegacyWrapArgs,
 ) -> Result<SslSocket<S>, SslError> {
+    // Python tests these arguments for truth: an empty path is "not given".
+    let given = |p: Option<PathBuf>| p.filter(|p| !p.as_os_str().is_empty());
+    let args = LegacyWrapArgs {
+        keyfile: given(args.keyfile),
+        certfile: given(args.certfile),
+        ca_certs: given(args.ca_certs),
+        ciphers: args.ciphers.filter(|c| !c.is_empty()),
+        ..args
+    };
     if args.server_side && args.certfile.is_none() {
         return Err(SslError::value(
             "certfile must be specified for server-side operations",

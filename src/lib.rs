@@ -56,6 +56,7 @@ mod err_names;
 mod error;
 #[allow(unsafe_code)]
 mod ffi;
+mod idna;
 mod legacy;
 mod listener;
 pub mod manual;

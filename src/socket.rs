@@ -16,8 +16,10 @@ use std::time::Duration;
 use openssl::ssl::{self, ErrorCode, ShutdownResult, ShutdownState, Ssl, SslContextRef};
 
 use crate::cert::PeerCert;
+use crate::context::Protocol;
 use crate::error::{Peer, SslError};
 use crate::ffi::{self, Failure, TlsStream};
+use crate::idna;
 
 /// How to wrap a stream: Python's keyword arguments of
 /// `SSLContext.wrap_socket`.
@@ -45,7 +47,9 @@ pub struct WrapOptions {
     pub suppress_ragged_eofs: bool,
     /// `server_hostname`: the name sent as SNI and, when the context's
     /// `check_hostname` is on, matched against the certificate. An IP
-    /// address is matched as an IP address and never sent as SNI.
+    /// address is matched as an IP address and never sent as SNI. An
+    /// internationalised name is encoded with IDNA 2003 first, as Python
+    /// does (`SslSocket::server_hostname` then returns the `xn--` form).
     pub server_hostname: Option<String>,
     /// `session`: a session from an earlier connection to resume.
     pub session: Option<SslSession>,
@@ -149,6 +153,7 @@ impl fmt::Debug for SslSession {
 /// the OpenSSL context.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct SocketConfig {
+    pub(crate) protocol: Protocol,
     pub(crate) context_id: u64,
     pub(crate) check_hostname: bool,
     pub(crate) post_handshake_auth: bool,
@@ -213,11 +218,32 @@ impl<S: Read + Write> SslSocket<S> {
                 ));
             }
         }
-        if config.check_hostname && opts.server_hostname.is_none() {
+        if config.check_hostname && opts.server_hostname.as_deref().map_or(true, str::is_empty) {
             return Err(SslError::value("check_hostname requires server_hostname"));
         }
+        // _ssl.c: newPySSLSocket.
+        match (config.protocol, opts.server_side) {
+            (Protocol::TlsClient, true) => {
+                return Err(SslError::ssl_text(
+                    "Cannot create a server socket with a PROTOCOL_TLS_CLIENT context",
+                ))
+            }
+            (Protocol::TlsServer, false) => {
+                return Err(SslError::ssl_text(
+                    "Cannot create a client socket with a PROTOCOL_TLS_SERVER context",
+                ))
+            }
+            _ => {}
+        }
+        // SSLContext._encode_hostname: the A-label form is what is sent,
+        // checked and reported by `server_hostname()`.
+        let server_hostname = opts
+            .server_hostname
+            .as_deref()
+            .map(idna::encode)
+            .transpose()?;
         let mut ssl = Ssl::new(ctx)?;
-        if let Some(name) = &opts.server_hostname {
+        if let Some(name) = &server_hostname {
             configure_hostname(&mut ssl, name, config.check_hostname)?;
         }
         if config.post_handshake_auth {
@@ -227,7 +253,10 @@ impl<S: Read + Write> SslSocket<S> {
             if session.context_id != config.context_id {
                 return Err(SslError::value("Session refers to a different SSLContext."));
             }
-            ffi::ssl_set_session(&mut ssl, &session.inner)?;
+            // A copy, so this connection ending without close_notify (which
+            // marks its session not resumable) cannot spoil the caller's.
+            let copy = dup_session(&session.inner)?;
+            ffi::ssl_set_session(&mut ssl, &copy)?;
         }
         if opts.server_side {
             ssl.set_accept_state();
@@ -238,7 +267,7 @@ impl<S: Read + Write> SslSocket<S> {
         let mut s = SslSocket {
             stream,
             server_side: opts.server_side,
-            server_hostname: opts.server_hostname,
+            server_hostname,
             suppress_ragged_eofs: opts.suppress_ragged_eofs,
             timeout: AtomicU64::new(NO_TIMEOUT),
             context_id: config.context_id,
@@ -518,8 +547,12 @@ impl<S> SslSocket<S> {
     /// With TLS 1.3 the resumable session arrives after the handshake, in a
     /// ticket read together with the first application data.
     pub fn session(&self) -> Option<SslSession> {
-        self.stream.ssl().session().map(|s| SslSession {
-            inner: s.to_owned(),
+        // Python hands out a copy (i2d/d2i): the live session object is
+        // marked not resumable when its connection ends without
+        // close_notify, which must not spoil the copy.
+        let copy = dup_session(self.stream.ssl().session()?).ok()?;
+        Some(SslSession {
+            inner: copy,
             context_id: self.context_id,
         })
     }
@@ -567,6 +600,16 @@ impl SslSocket<TcpStream> {
     /// Python bounds each whole operation; the socket options here bound
     /// each wait on the socket, so a peer that trickles bytes can stretch an
     /// operation past `d`.
+    ///
+    /// Python's SSL socket starts with the plain socket's timeout.
+    /// `wrap_socket` is generic over the stream and cannot read a
+    /// `TcpStream`'s mode, so call `settimeout` on the `SslSocket`: a
+    /// timeout set only on the `TcpStream` expires as
+    /// [`SslErrorKind::WantRead`](crate::SslErrorKind::WantRead) after the
+    /// handshake (as [`SslErrorKind::Timeout`](crate::SslErrorKind::Timeout)
+    /// during the handshake `wrap_socket` runs), and
+    /// [`gettimeout`](Self::gettimeout) reports `None` until `settimeout` is
+    /// called.
     pub fn settimeout(&self, t: Option<Duration>) -> io::Result<()> {
         let tcp = self.get_ref();
         match t {
@@ -657,18 +700,25 @@ impl Op {
     }
 }
 
+/// Python's `_ssl_session_dup`: an independent copy through DER
+/// (`i2d_SSL_SESSION`, `d2i_SSL_SESSION`).
+fn dup_session(
+    session: &ssl::SslSessionRef,
+) -> Result<ssl::SslSession, openssl::error::ErrorStack> {
+    ssl::SslSession::from_der(&session.to_der()?)
+}
+
 /// Python's `_ssl_configure_hostname`: SNI for names (never for IP
 /// addresses), and the name or address to verify when `check_hostname`.
 fn configure_hostname(ssl: &mut Ssl, name: &str, check_hostname: bool) -> Result<(), SslError> {
-    if name.starts_with('.') {
-        return Err(SslError::value("server_hostname cannot start with a dot"));
-    }
     if name.contains('\0') {
-        return Err(SslError::value("embedded null character"));
+        return Err(SslError::type_error(
+            "argument must be encoded string without null bytes, not str",
+        ));
     }
-    if !name.is_ascii() {
+    if name.is_empty() || name.starts_with('.') {
         return Err(SslError::value(
-            "server_hostname must be ASCII (encode internationalised names with IDNA first)",
+            "server_hostname cannot be an empty string or start with a leading dot.",
         ));
     }
     let ip: Option<std::net::IpAddr> = name.parse().ok();

@@ -28,6 +28,9 @@ use super::{cvt, cvt_p};
 /// the error queue (drained), and the stream's own error if it had one.
 #[derive(Debug)]
 pub(crate) struct Failure {
+    /// What the OpenSSL call returned (`SSL_read_ex`/`SSL_write_ex` return
+    /// 0 on failure, `SSL_do_handshake`/`SSL_shutdown` -1).
+    pub(crate) ret: c_int,
     pub(crate) code: ErrorCode,
     pub(crate) stack: ErrorStack,
     pub(crate) io: Option<io::Error>,
@@ -172,7 +175,12 @@ impl<S: Read + Write> TlsStream<S> {
         let code = ErrorCode::from_raw(unsafe { sys::SSL_get_error(self.ssl.as_ptr(), ret) });
         let stack = ErrorStack::get();
         let io = self.state_mut().error.take();
-        Failure { code, stack, io }
+        Failure {
+            ret,
+            code,
+            stack,
+            io,
+        }
     }
 }
 

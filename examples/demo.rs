@@ -1,0 +1,230 @@
+//! `cargo run --example demo`: sslwrap in one page.
+//!
+//! A mutual-TLS echo over loopback, in the spirit of the Python Cookbook's
+//! TLS echo server and client (recipe 11.10), written with today's
+//! `ssl.create_default_context`. It needs nothing but this file: it makes a
+//! throw-away CA, a server certificate (localhost, 127.0.0.1) and a client
+//! certificate, serves one connection on 127.0.0.1 in a thread, connects to
+//! it, sends a line and prints what came back and what both ends know about
+//! the connection. The Python each step ports is in the comments.
+//!
+//! Next: `echo_server` and `echo_client` (the recipe itself, as two
+//! programs) and the other examples.
+
+use std::error::Error;
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::thread;
+use std::time::Duration;
+
+use openssl::asn1::Asn1Time;
+use openssl::bn::{BigNum, MsbOption};
+use openssl::ec::{EcGroup, EcKey};
+use openssl::hash::MessageDigest;
+use openssl::nid::Nid;
+use openssl::pkey::{PKey, Private};
+use openssl::x509::extension::{BasicConstraints, ExtendedKeyUsage, SubjectAlternativeName};
+use openssl::x509::{X509Name, X509};
+use sslwrap::{
+    create_default_context, CaData, Purpose, SslError, SslListener, WrapOptions, CERT_REQUIRED,
+};
+
+/// No step here should wait this long; a stuck peer becomes an error.
+const TIMEOUT: Duration = Duration::from_secs(5);
+
+fn main() -> Result<(), Box<dyn Error>> {
+    // Certificates. Python has no API to make them; here the `openssl` crate
+    // does it in memory and writes the leaves where `load_cert_chain` (a
+    // path-based API, in Python as here) can read them.
+    let dir = TempDir::new()?;
+    let pki = Pki::create(&dir.0)?;
+
+    // --- The server ----------------------------------------------------
+    // ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    // ctx.load_cert_chain("server.pem", "server.key")
+    // ctx.verify_mode = ssl.CERT_REQUIRED           # mutual TLS
+    // ctx.load_verify_locations(cadata=ca_pem)       # who may sign clients
+    // ctx.set_alpn_protocols(["echo"])
+    let mut server_ctx = create_default_context(Purpose::ClientAuth)?;
+    server_ctx.load_cert_chain(&pki.server_cert, Some(&pki.server_key), None)?;
+    server_ctx.set_verify_mode(CERT_REQUIRED)?;
+    server_ctx.load_verify_locations(None, None, Some(CaData::Pem(&pki.ca_pem)))?;
+    server_ctx.set_alpn_protocols(&["echo"])?;
+
+    // s = socket.create_server(("127.0.0.1", 0))    # port 0: any free port
+    // s_ssl = ctx.wrap_socket(s, server_side=True)
+    let mut listener = server_ctx.wrap_listener(TcpListener::bind("127.0.0.1:0")?);
+    listener.set_handshake_timeout(Some(TIMEOUT));
+    let addr = listener.local_addr()?;
+    println!("server: listening on {addr}");
+    let server = thread::spawn(move || echo_server(listener));
+
+    // --- The client ----------------------------------------------------
+    // ctx = ssl.create_default_context()             # Purpose.SERVER_AUTH
+    // ctx.load_verify_locations(cadata=ca_pem)       # trust our CA only
+    // ctx.load_cert_chain("client.pem", "client.key")
+    // ctx.set_alpn_protocols(["echo"])
+    let mut ctx = create_default_context(Purpose::ServerAuth)?;
+    ctx.load_verify_locations(None, None, Some(CaData::Pem(&pki.ca_pem)))?;
+    ctx.load_cert_chain(&pki.client_cert, Some(&pki.client_key), None)?;
+    ctx.set_alpn_protocols(&["echo"])?;
+
+    // s = ctx.wrap_socket(socket.create_connection(addr, timeout=5),
+    //                     server_hostname="localhost")
+    // The handshake runs here; the server's certificate is checked against
+    // the CA and the name "localhost" (check_hostname is on by default).
+    let tcp = TcpStream::connect(addr)?;
+    tcp.set_read_timeout(Some(TIMEOUT))?;
+    tcp.set_write_timeout(Some(TIMEOUT))?;
+    let mut s = ctx.wrap_socket(tcp, WrapOptions::default().server_hostname("localhost"))?;
+
+    // s.sendall(b"Hello World?\n"); s.recv(8192)
+    s.sendall(b"Hello World?\n")?;
+    let mut echo = Vec::new();
+    while !echo.ends_with(b"\n") {
+        let chunk = s.recv(8192)?;
+        if chunk.is_empty() {
+            break; // b'': the server closed
+        }
+        echo.extend_from_slice(&chunk);
+    }
+    println!(
+        "client: received {:?}",
+        String::from_utf8_lossy(&echo).trim_end()
+    );
+
+    // What the client knows about the connection.
+    println!("client: version() = {}", s.version().unwrap_or_default()); // 'TLSv1.3'
+    println!("client: cipher() = {:?}", s.cipher()); // ('TLS_AES_256_GCM_SHA384', 'TLSv1.3', 256)
+    println!(
+        "client: selected_alpn_protocol() = {:?}",
+        s.selected_alpn_protocol()
+    );
+    if let Some(cert) = s.getpeercert()? {
+        println!("client: getpeercert() = {}", cert.python_repr()); // the dict, as Python prints it
+    }
+
+    // s.close(): drop the socket. The server reads b'' and ends.
+    drop(s);
+    server.join().map_err(|_| "the server thread panicked")??;
+    Ok(())
+}
+
+/// The recipe's server loop for one connection: accept (with the
+/// handshake), show the client's certificate, echo until the client closes.
+fn echo_server(listener: SslListener) -> Result<(), SslError> {
+    // c, a = s_ssl.accept()
+    let (mut c, a) = listener.accept()?;
+    // c.getpeercert()['subject']: CERT_REQUIRED means there is one.
+    let subject = c
+        .getpeercert()?
+        .map(|cert| cert.subject)
+        .unwrap_or_default();
+    println!("server: connection from {a}, client certificate subject {subject:?}");
+
+    // while (data := c.recv(8192)): c.sendall(data)
+    loop {
+        let data = c.recv(8192)?;
+        if data.is_empty() {
+            return Ok(());
+        }
+        c.sendall(&data)?;
+    }
+}
+
+// --- Throw-away certificates (not part of the Python recipe) ---------------
+
+/// A CA (kept as PEM text, for `cadata=`), and a server and a client
+/// certificate it signed, written as PEM files.
+struct Pki {
+    ca_pem: String,
+    server_cert: PathBuf,
+    server_key: PathBuf,
+    client_cert: PathBuf,
+    client_key: PathBuf,
+}
+
+impl Pki {
+    fn create(dir: &Path) -> Result<Pki, Box<dyn Error>> {
+        let (ca, ca_key) = make_cert("sslwrap demo CA", None)?;
+        let server = make_cert("localhost", Some((&ca, &ca_key)))?;
+        let client = make_cert("sslwrap demo client", Some((&ca, &ca_key)))?;
+        let pki = Pki {
+            ca_pem: String::from_utf8(ca.to_pem()?)?,
+            server_cert: dir.join("server.pem"),
+            server_key: dir.join("server.key"),
+            client_cert: dir.join("client.pem"),
+            client_key: dir.join("client.key"),
+        };
+        for ((cert, key), (cert_path, key_path)) in [
+            (server, (&pki.server_cert, &pki.server_key)),
+            (client, (&pki.client_cert, &pki.client_key)),
+        ] {
+            std::fs::write(cert_path, cert.to_pem()?)?;
+            std::fs::write(key_path, key.private_key_to_pem_pkcs8()?)?;
+        }
+        Ok(pki)
+    }
+}
+
+/// An EC P-256 certificate valid for a day: a self-signed CA when `issuer`
+/// is `None`, else a leaf for `cn` signed by `issuer` (with subjectAltName
+/// localhost + 127.0.0.1 when `cn` is "localhost").
+fn make_cert(
+    cn: &str,
+    issuer: Option<(&X509, &PKey<Private>)>,
+) -> Result<(X509, PKey<Private>), openssl::error::ErrorStack> {
+    let group = EcGroup::from_curve_name(Nid::X9_62_PRIME256V1)?;
+    let key = PKey::from_ec_key(EcKey::generate(&group)?)?;
+    let mut name = X509Name::builder()?;
+    name.append_entry_by_nid(Nid::COMMONNAME, cn)?;
+    let name = name.build();
+
+    let mut b = X509::builder()?;
+    b.set_version(2)?; // X.509 v3
+    let mut serial = BigNum::new()?;
+    serial.rand(64, MsbOption::MAYBE_ZERO, false)?;
+    b.set_serial_number(&*serial.to_asn1_integer()?)?;
+    b.set_subject_name(&name)?;
+    b.set_issuer_name(issuer.map_or(&name, |(ca, _)| ca.subject_name()))?;
+    b.set_pubkey(&key)?;
+    b.set_not_before(&*Asn1Time::days_from_now(0)?)?;
+    b.set_not_after(&*Asn1Time::days_from_now(1)?)?;
+    match issuer {
+        None => b.append_extension(BasicConstraints::new().critical().ca().build()?)?,
+        Some((ca, _)) => {
+            b.append_extension(BasicConstraints::new().build()?)?;
+            let usage = ExtendedKeyUsage::new()
+                .server_auth()
+                .client_auth()
+                .build()?;
+            b.append_extension(usage)?;
+            if cn == "localhost" {
+                let san = SubjectAlternativeName::new()
+                    .dns("localhost")
+                    .ip("127.0.0.1")
+                    .build(&b.x509v3_context(Some(ca), None))?;
+                b.append_extension(san)?;
+            }
+        }
+    }
+    b.sign(issuer.map_or(&key, |(_, k)| k), MessageDigest::sha256())?;
+    Ok((b.build(), key))
+}
+
+/// A fresh directory for the certificate files, removed on drop.
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new() -> std::io::Result<TempDir> {
+        let path = std::env::temp_dir().join(format!("sslwrap-demo-{}", std::process::id()));
+        std::fs::create_dir_all(&path)?;
+        Ok(TempDir(path))
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
