@@ -1070,7 +1070,7 @@ fn load_cadata(data: CaData<'_>) -> (Vec<X509>, Result<(), SslError>) {
     if bytes.is_empty() {
         return (Vec::new(), Err(SslError::value("Empty certificate data")));
     }
-    let (certs, stack) = match ffi::read_certs(bytes, pem) {
+    let ffi::ReadCerts { certs, stack, at_end } = match ffi::read_certs(bytes, pem) {
         Ok(read) => read,
         Err(e) => return (Vec::new(), Err(e.into())),
     };
@@ -1088,7 +1088,11 @@ fn load_cadata(data: CaData<'_>) -> (Vec<X509>, Result<(), SslError>) {
     } else {
         match last {
             // ASN1_R_HEADER_TOO_LONG / PEM_R_NO_START_LINE: the data ended.
+            // OpenSSL 3.6 says ASN1_R_NOT_ENOUGH_DATA at the end of DER data
+            // (CPython 3.11 knows only 3.0's code), so for DER a read that
+            // began with nothing left is the end too (see vendor-notes.md).
             Some((13, 123)) if !pem => Ok(()),
+            Some(_) if !pem && at_end => Ok(()),
             Some((9, 108)) if pem => Ok(()),
             Some(_) => Err(SslError::from_stack(stack, None)),
             None => Ok(()),

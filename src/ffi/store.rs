@@ -36,11 +36,24 @@ pub(crate) fn default_cert_dir() -> String {
         .unwrap_or_else(|| dir.to_string_lossy().into_owned())
 }
 
+/// What [`read_certs`] read.
+pub(crate) struct ReadCerts {
+    pub(crate) certs: Vec<X509>,
+    /// The error queue the failed last read left.
+    pub(crate) stack: ErrorStack,
+    /// Whether that last read started with no data left (`BIO_pending`
+    /// was 0): the data ended cleanly, whatever reason OpenSSL gives (3.0
+    /// says `HEADER_TOO_LONG` for DER, 3.6 `NOT_ENOUGH_DATA`).
+    pub(crate) at_end: bool,
+}
+
+/// `BIO_CTRL_PENDING`, behind the `BIO_pending` macro.
+const BIO_CTRL_PENDING: c_int = 10;
+
 /// Reads every certificate from `data` (PEM with `PEM_read_bio_X509`, or
-/// concatenated DER with `d2i_X509_bio`) until one fails to read, and
-/// returns them with the error queue as the last read left it, for the
+/// concatenated DER with `d2i_X509_bio`) until one fails to read, for the
 /// caller to judge as Python's `_add_ca_certs` does.
-pub(crate) fn read_certs(data: &[u8], pem: bool) -> Result<(Vec<X509>, ErrorStack), ErrorStack> {
+pub(crate) fn read_certs(data: &[u8], pem: bool) -> Result<ReadCerts, ErrorStack> {
     let len = c_int::try_from(data.len()).map_err(|_| ErrorStack::get())?;
     // Leave only what this read pushes on the queue.
     drop(ErrorStack::get());
@@ -48,7 +61,10 @@ pub(crate) fn read_certs(data: &[u8], pem: bool) -> Result<(Vec<X509>, ErrorStac
     // outlives the BIO (freed below before returning).
     let bio = cvt_p(unsafe { sys::BIO_new_mem_buf(data.as_ptr() as *const c_void, len) })?;
     let mut certs = Vec::new();
+    let mut at_end;
     loop {
+        // SAFETY: `bio` is live; BIO_CTRL_PENDING only reads its length.
+        at_end = unsafe { sys::BIO_ctrl(bio, BIO_CTRL_PENDING, 0, std::ptr::null_mut()) } == 0;
         // SAFETY: `bio` is live; a non-null result is an owned X509.
         let cert = unsafe {
             if pem {
@@ -65,7 +81,7 @@ pub(crate) fn read_certs(data: &[u8], pem: bool) -> Result<(Vec<X509>, ErrorStac
     }
     // SAFETY: `bio` came from BIO_new_mem_buf and is freed once.
     unsafe { sys::BIO_free_all(bio) };
-    Ok((certs, ErrorStack::get()))
+    Ok(ReadCerts { certs, stack: ErrorStack::get(), at_end })
 }
 
 /// `X509_STORE_add_crl`.
