@@ -366,6 +366,20 @@ impl<S: Read + Write> SslSocket<S> {
         Ok(self.into_inner())
     }
 
+    /// Asks a TLS 1.3 client for its certificate now, after the handshake
+    /// (post-handshake authentication); the request goes out with the next
+    /// write, and the certificate arrives with a later read.
+    ///
+    /// Python: `SSLSocket.verify_client_post_handshake()`. OpenSSL:
+    /// `SSL_verify_client_post_handshake`.
+    ///
+    /// Needs [`SslContext::set_post_handshake_auth`](crate::SslContext::set_post_handshake_auth)
+    /// on both sides and a server context that verifies clients; otherwise
+    /// an `SSLError` from OpenSSL (e.g. `[SSL: EXTENSION_NOT_RECEIVED]`).
+    pub fn verify_client_post_handshake(&mut self) -> Result<(), SslError> {
+        ffi::ssl_verify_client_post_handshake(self.stream.ssl_mut()).map_err(SslError::from)
+    }
+
     /// The TLS half of [`unwrap`](Self::unwrap): sends close_notify and
     /// waits for the peer's, resumable on a non-blocking stream
     /// ([`SslErrorKind::WantRead`](crate::SslErrorKind::WantRead)).

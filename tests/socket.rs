@@ -20,8 +20,9 @@
 //!   (`compression()`); `test_dh_params`, `test_ecdh_curve` (`load_dh_params`,
 //!   `set_ecdh_curve`); `test_tls_unique_channel_binding`,
 //!   `test_unknown_channel_binding` (`get_channel_binding`);
-//!   `test_hostname_checks_common_name`; `TestPostHandshakeAuth` (no
-//!   `verify_client_post_handshake`; the setter is in tests/context.rs);
+//!   `test_hostname_checks_common_name`; `TestPostHandshakeAuth` beyond
+//!   `test_pha_required` and `test_pha_no_pha_client` (the setter is in
+//!   tests/context.rs);
 //!   `TestSSLDebug` (keylog, msg callback); `test_sendfile`;
 //!   `test_context_setget`, `test_get_ca_certs_capath`; `MemoryBIOTests`,
 //!   `test_bio_*`, `test_transport_eof` (no memory-BIO API);
@@ -2124,4 +2125,86 @@ fn non_tls_response_fails_handshake() {
         "[SSL: WRONG_VERSION_NUMBER] wrong version number",
     );
     t.join().unwrap();
+}
+
+/// Python's `ConnectionHandler` commands for post-handshake auth: `HASCERT`,
+/// `PHA` (`verify_client_post_handshake()`), `GETCERT`.
+fn pha_handler(accepted: Accepted) -> Result<(), SslError> {
+    let mut s = accepted?;
+    loop {
+        let msg = s.recv(1024)?;
+        let reply = match trim(&msg) {
+            b"" => return Ok(()),
+            b"HASCERT" => {
+                if s.getpeercert()?.is_some() {
+                    "TRUE\n".to_owned()
+                } else {
+                    "FALSE\n".to_owned()
+                }
+            }
+            b"PHA" => match s.verify_client_post_handshake() {
+                Ok(()) => "OK\n".to_owned(),
+                Err(e) => format!("{e}\n"),
+            },
+            b"GETCERT" => format!("{:?}\n", s.getpeercert()?),
+            other => format!("unknown {other:?}\n"),
+        };
+        s.sendall(reply.as_bytes())?;
+    }
+}
+
+// CPython test_ssl.py: TestPostHandshakeAuth.test_pha_required
+#[test]
+fn pha_required() {
+    let (mut client_ctx, mut server_ctx, hostname) = testing_context();
+    server_ctx.set_post_handshake_auth(true).unwrap();
+    server_ctx.set_verify_mode(CERT_REQUIRED).unwrap();
+    client_ctx.set_post_handshake_auth(true).unwrap();
+    client_ctx
+        .load_cert_chain(&signed_certfile(), None, None)
+        .unwrap();
+    let server = Server::new(&server_ctx, pha_handler);
+    let mut s = client_ctx
+        .wrap_socket(
+            server.connect(),
+            WrapOptions::default().server_hostname(hostname),
+        )
+        .unwrap();
+    let mut ask = |q: &[u8]| {
+        s.sendall(q).unwrap();
+        String::from_utf8(s.recv(4096).unwrap()).unwrap()
+    };
+    assert_eq!(ask(b"HASCERT"), "FALSE\n");
+    assert_eq!(ask(b"PHA"), "OK\n");
+    assert_eq!(ask(b"HASCERT"), "TRUE\n");
+    // PHA method just returns true when cert is already available
+    assert_eq!(ask(b"PHA"), "OK\n");
+    assert!(ask(b"GETCERT").contains("Python Software Foundation CA"));
+    drop(s);
+    server.next().unwrap();
+}
+
+// CPython test_ssl.py: TestPostHandshakeAuth.test_pha_no_pha_client
+#[test]
+fn pha_no_pha_client() {
+    let (mut client_ctx, mut server_ctx, hostname) = testing_context();
+    server_ctx.set_post_handshake_auth(true).unwrap();
+    server_ctx.set_verify_mode(CERT_REQUIRED).unwrap();
+    client_ctx
+        .load_cert_chain(&signed_certfile(), None, None)
+        .unwrap();
+    let server = Server::new(&server_ctx, pha_handler);
+    let mut s = client_ctx
+        .wrap_socket(
+            server.connect(),
+            WrapOptions::default().server_hostname(hostname),
+        )
+        .unwrap();
+    s.sendall(b"PHA").unwrap();
+    // The client did not offer PHA, so the server's call fails with OpenSSL's
+    // reason, as in Python.
+    let reply = String::from_utf8(s.recv(1024).unwrap()).unwrap();
+    assert!(reply.contains("extension not received"), "{reply}");
+    drop(s);
+    server.next().unwrap();
 }

@@ -190,6 +190,11 @@ impl<S> TlsStream<S> {
         &self.ssl
     }
 
+    /// The `SSL`, mutably.
+    pub(crate) fn ssl_mut(&mut self) -> &mut SslRef {
+        &mut self.ssl
+    }
+
     /// `SSL_get_shutdown`.
     pub(crate) fn get_shutdown(&self) -> ShutdownState {
         // SAFETY: the SSL is live; this reads a field.

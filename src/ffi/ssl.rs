@@ -14,6 +14,7 @@ use openssl_sys as sys;
 use super::cvt;
 
 extern "C" {
+    fn SSL_verify_client_post_handshake(ssl: *mut sys::SSL) -> c_int;
     fn SSL_get_verify_callback(ssl: *const sys::SSL) -> Option<VerifyCallback>;
     fn SSL_set_post_handshake_auth(ssl: *mut sys::SSL, val: c_int);
     fn SSL_CTX_set_default_passwd_cb(ctx: *mut sys::SSL_CTX, cb: sys::pem_password_cb);
@@ -167,6 +168,13 @@ extern "C" fn password_cb(buf: *mut c_char, size: c_int, _rwflag: c_int, u: *mut
     }));
     // Nothing above can panic, but a panic must never cross into C.
     result.unwrap_or(-1)
+}
+
+/// `SSL_verify_client_post_handshake`: queue a TLS 1.3 CertificateRequest,
+/// sent with the next write.
+pub(crate) fn ssl_verify_client_post_handshake(ssl: &mut SslRef) -> Result<(), ErrorStack> {
+    // SAFETY: `ssl` is a live SSL; the call only updates its state.
+    cvt(unsafe { SSL_verify_client_post_handshake(ssl.as_ptr()) }).map(drop)
 }
 
 /// Python's per-socket setup for `post_handshake_auth`: a client offers it
