@@ -616,10 +616,8 @@ impl SslContext {
     /// Fails with `SSLError` "No cipher can be selected." when the string
     /// selects no cipher.
     ///
-    /// # Differences from Python
-    ///
-    /// Python's `str()` of that error is the tuple `"('No cipher can be
-    /// selected.',)"`; `Display` here is the sentence.
+    /// As in Python, that error's `Display` is its args tuple, `('No cipher
+    /// can be selected.',)`; [`SslError::message`] is the sentence.
     pub fn set_ciphers(&mut self, ciphers: &str) -> Result<(), SslError> {
         let mut probe = SslContextBuilder::new(method(self.settings.protocol))?;
         if probe.set_cipher_list(ciphers).is_err() {
@@ -1070,14 +1068,15 @@ fn load_cadata(data: CaData<'_>) -> (Vec<X509>, Result<(), SslError>) {
     if bytes.is_empty() {
         return (Vec::new(), Err(SslError::value("Empty certificate data")));
     }
-    let ffi::ReadCerts { certs, stack, at_end } = match ffi::read_certs(bytes, pem) {
+    let ffi::ReadCerts {
+        certs,
+        stack,
+        at_end,
+    } = match ffi::read_certs(bytes, pem) {
         Ok(read) => read,
         Err(e) => return (Vec::new(), Err(e.into())),
     };
-    let last = stack
-        .errors()
-        .last()
-        .map(|e| (e.library_code(), e.reason_code()));
+    let last = stack.errors().last().map(crate::error::lib_reason);
     let result = if certs.is_empty() {
         let text = if pem {
             "no start line: cadata does not contain a certificate"

@@ -95,6 +95,9 @@ struct Inner {
     verify: Option<(i64, String)>,
     io: Option<io::Error>,
     stack: Option<ErrorStack>,
+    /// Made from one string (`PyErr_SetString`): Python's `str()` is then
+    /// the args tuple, `('text',)`.
+    args_tuple: bool,
 }
 
 impl SslError {
@@ -222,9 +225,7 @@ impl SslError {
             io,
         } = err;
         let last = stack.errors().last();
-        let (lib, reason_code) = last
-            .map(|e| (e.library_code(), e.reason_code()))
-            .unwrap_or((0, 0));
+        let (lib, reason_code) = last.map(lib_reason).unwrap_or((0, 0));
         let (kind, errno, errstr): (SslErrorKind, i32, Option<&'static str>) = match code {
             // SSL_ERROR_WANT_X509_LOOKUP, SSL_ERROR_WANT_CONNECT
             c if c.as_raw() == 4 => (
@@ -331,7 +332,7 @@ impl SslError {
                 SslError::ssl_family(SslErrorKind::Ssl, 0, Some(stack), Some(text)).without_codes()
             }
             None => {
-                let errno = stack.errors().last().map(|e| e.reason_code()).unwrap_or(0);
+                let errno = stack.errors().last().map(|e| lib_reason(e).1).unwrap_or(0);
                 SslError::ssl_family(SslErrorKind::Ssl, errno, Some(stack), None)
             }
         }
@@ -357,7 +358,9 @@ impl SslError {
     /// An `SSLError` with a fixed text and no library or reason, e.g.
     /// `"No cipher can be selected."`.
     pub(crate) fn ssl_message(text: &'static str) -> SslError {
-        SslError::new(SslErrorKind::Ssl, "SSLError", Cow::Borrowed(text))
+        let mut e = SslError::new(SslErrorKind::Ssl, "SSLError", Cow::Borrowed(text));
+        e.0.args_tuple = true;
+        e
     }
 
     /// Python's `ValueError(text)`.
@@ -419,6 +422,7 @@ impl SslError {
             verify: None,
             io: None,
             stack: None,
+            args_tuple: false,
         }))
     }
 
@@ -442,14 +446,13 @@ impl SslError {
         let last = stack.as_ref().and_then(|s| s.errors().last());
         let (library, reason, text) = match last {
             Some(e) => {
-                let lib = e.library_code();
-                let code = e.reason_code();
+                let (lib, code) = lib_reason(e);
                 (
                     library_name(lib),
                     reason_name(lib, code),
-                    errstr.map(Cow::Borrowed).unwrap_or_else(|| {
-                        Cow::Owned(e.reason().unwrap_or("unknown error").to_owned())
-                    }),
+                    errstr
+                        .map(Cow::Borrowed)
+                        .unwrap_or_else(|| reason_text(e, lib, code)),
                 )
             }
             None => (None, None, Cow::Borrowed(errstr.unwrap_or("unknown error"))),
@@ -472,6 +475,25 @@ impl SslError {
 impl fmt::Display for SslError {
     /// Python's `str(exc)`, without the `(_ssl.c:NNNN)` tail.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.0.args_tuple {
+            // SSLError.__str__ falls back to str(self.args).
+            let m = &self.0.message;
+            let quote = if m.contains('\'') && !m.contains('"') {
+                '"'
+            } else {
+                '\''
+            };
+            f.write_str("(")?;
+            write!(f, "{quote}")?;
+            for c in m.chars() {
+                match c {
+                    '\\' => f.write_str("\\\\")?,
+                    c if c == quote => write!(f, "\\{c}")?,
+                    c => write!(f, "{c}")?,
+                }
+            }
+            return write!(f, "{quote},)");
+        }
         match (self.0.library, self.0.reason, &self.0.verify) {
             (Some(lib), Some(reason), Some((_, verify))) => {
                 write!(f, "[{lib}: {reason}] {}: {verify}", self.0.message)
@@ -558,6 +580,34 @@ impl From<ErrorStack> for SslError {
     fn from(stack: ErrorStack) -> SslError {
         SslError::from_stack(stack, None)
     }
+}
+
+/// `ERR_GET_LIB` and `ERR_GET_REASON` of a queued error, as OpenSSL 3
+/// defines them: a system error (`ERR_SYSTEM_FLAG`, the top bit) is
+/// `ERR_LIB_SYS` with the errno as its reason. (openssl-sys 0.9.118's
+/// `ERR_GET_REASON` returns `ERR_LIB_SYS` for those instead of the errno.)
+pub(crate) fn lib_reason(e: &openssl::error::Error) -> (i32, i32) {
+    const ERR_SYSTEM_FLAG: u64 = 0x8000_0000;
+    let code: u64 = e.code();
+    if code & ERR_SYSTEM_FLAG != 0 {
+        (ERR_LIB_SYS, (code & !ERR_SYSTEM_FLAG & 0x7fff_ffff) as i32)
+    } else {
+        (((code >> 23) & 0xff) as i32, (code & 0x7f_ffff) as i32)
+    }
+}
+
+/// `ERR_reason_error_string`, except for TLS alerts, whose text is always
+/// OpenSSL 3.0's (`sslv3 alert handshake failure`, `tlsv1 alert unknown
+/// ca`): OpenSSL 3.2+ rewords them as `ssl/tls alert …`, and Python's
+/// messages in the wild are the 3.0 ones. OpenSSL 3.0's text is the
+/// reason's name in lower case with spaces, which is what is built here.
+fn reason_text(e: &openssl::error::Error, lib: i32, code: i32) -> Cow<'static, str> {
+    if lib == ERR_LIB_SSL && (1000..1200).contains(&code) {
+        if let Some(name) = reason_name(lib, code).filter(|n| n.contains("_ALERT_")) {
+            return Cow::Owned(name.to_ascii_lowercase().replace('_', " "));
+        }
+    }
+    Cow::Owned(e.reason().unwrap_or("unknown error").to_owned())
 }
 
 /// CPython's name for an `ERR_LIB_*` code.

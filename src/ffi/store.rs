@@ -81,7 +81,11 @@ pub(crate) fn read_certs(data: &[u8], pem: bool) -> Result<ReadCerts, ErrorStack
     }
     // SAFETY: `bio` came from BIO_new_mem_buf and is freed once.
     unsafe { sys::BIO_free_all(bio) };
-    Ok(ReadCerts { certs, stack: ErrorStack::get(), at_end })
+    Ok(ReadCerts {
+        certs,
+        stack: ErrorStack::get(),
+        at_end,
+    })
 }
 
 /// `X509_STORE_add_crl`.

@@ -218,7 +218,8 @@ impl Parser<'_> {
                 while self.s.get(self.i).is_some_and(u8::is_ascii_digit) {
                     self.i += 1;
                 }
-                let text = std::str::from_utf8(&self.s[start..self.i]).map_err(|e| e.to_string())?;
+                let text =
+                    std::str::from_utf8(&self.s[start..self.i]).map_err(|e| e.to_string())?;
                 text.parse()
                     .map(Json::Int)
                     .map_err(|e| format!("bad integer {text:?}: {e}"))
@@ -261,10 +262,7 @@ impl Parser<'_> {
                         b'r' => out.push('\r'),
                         b't' => out.push('\t'),
                         b'u' => {
-                            let hex = self
-                                .s
-                                .get(self.i..self.i + 4)
-                                .ok_or("short \\u escape")?;
+                            let hex = self.s.get(self.i..self.i + 4).ok_or("short \\u escape")?;
                             let hex = std::str::from_utf8(hex).map_err(|e| e.to_string())?;
                             units.push(u16::from_str_radix(hex, 16).map_err(|e| e.to_string())?);
                             self.i += 4;

@@ -28,6 +28,9 @@
 //! | `expired.pem`/`.key` | as `server`, valid from 30 days ago until yesterday |
 //! | `future.pem`/`.key` | as `server`, valid from tomorrow |
 //! | `selfsigned.pem`/`.key` | as `server`, but self-signed |
+//! | `inter.pem` | intermediate CA `CN=sslwrap intermediate CA`, from `ca` |
+//! | `chained.pem`/`.key` | as `server` but issued by `inter`, followed by `inter.pem` |
+//! | `chained_leaf.pem` | the leaf of `chained.pem` alone (the chain incomplete) |
 //! | `wronghost.pem`/`.key` | `CN=wrong.example`, SAN DNS:wrong.example |
 //! | `cnonly.pem`/`.key` | `CN=localhost`, no SAN |
 //! | `wildcard.pem`/`.key` | `CN=wildcard`, SAN DNS:*.sslwrap.test |
@@ -131,34 +134,106 @@ fn make(tmp: &Path) -> Result<Pki, BoxError> {
     let (ca2, ca2_key) = cert("sslwrap other CA", &[], None, -1, 365, true)?;
     write("ca2.pem", &ca2.to_pem()?)?;
 
-    let issue = |name: &str, leaf: Leaf<'_>, by: (&X509, &PKey<Private>)| -> Result<X509, BoxError> {
-        let (c, k) = cert(leaf.cn, leaf.sans, Some(by), leaf.from, leaf.to, false)?;
-        write(&format!("{name}.pem"), &c.to_pem()?)?;
-        write(&format!("{name}.key"), &k.private_key_to_pem_pkcs8()?)?;
-        if name == "server" {
-            let pass = KEY_PASSWORD.as_bytes();
-            let enc = k.private_key_to_pem_pkcs8_passphrase(Cipher::aes_256_cbc(), pass)?;
-            write("server_enc.key", &enc)?;
-        }
-        Ok(c)
-    };
+    let issue =
+        |name: &str, leaf: Leaf<'_>, by: (&X509, &PKey<Private>)| -> Result<X509, BoxError> {
+            let (c, k) = cert(leaf.cn, leaf.sans, Some(by), leaf.from, leaf.to, false)?;
+            write(&format!("{name}.pem"), &c.to_pem()?)?;
+            write(&format!("{name}.key"), &k.private_key_to_pem_pkcs8()?)?;
+            if name == "server" {
+                let pass = KEY_PASSWORD.as_bytes();
+                let enc = k.private_key_to_pem_pkcs8_passphrase(Cipher::aes_256_cbc(), pass)?;
+                write("server_enc.key", &enc)?;
+            }
+            Ok(c)
+        };
     let by_ca = (&ca, &ca_key);
     issue("server", LOCALHOST, by_ca)?;
-    issue("expired", Leaf { from: -30, to: -1, ..LOCALHOST }, by_ca)?;
-    issue("future", Leaf { from: 1, to: 30, ..LOCALHOST }, by_ca)?;
-    let wrong = Leaf { cn: "wrong.example", sans: &["wrong.example"], ..LOCALHOST };
+    issue(
+        "expired",
+        Leaf {
+            from: -30,
+            to: -1,
+            ..LOCALHOST
+        },
+        by_ca,
+    )?;
+    issue(
+        "future",
+        Leaf {
+            from: 1,
+            to: 30,
+            ..LOCALHOST
+        },
+        by_ca,
+    )?;
+    let wrong = Leaf {
+        cn: "wrong.example",
+        sans: &["wrong.example"],
+        ..LOCALHOST
+    };
     issue("wronghost", wrong, by_ca)?;
-    issue("cnonly", Leaf { sans: &[], ..LOCALHOST }, by_ca)?;
-    let wildcard = Leaf { cn: "wildcard", sans: &["*.sslwrap.test"], ..LOCALHOST };
+    issue(
+        "cnonly",
+        Leaf {
+            sans: &[],
+            ..LOCALHOST
+        },
+        by_ca,
+    )?;
+    let wildcard = Leaf {
+        cn: "wildcard",
+        sans: &["*.sslwrap.test"],
+        ..LOCALHOST
+    };
     issue("wildcard", wildcard, by_ca)?;
-    issue("iponly", Leaf { cn: "ip", sans: &["127.0.0.1"], ..LOCALHOST }, by_ca)?;
-    issue("client", Leaf { cn: "client", sans: &[], ..LOCALHOST }, by_ca)?;
-    let client2 = Leaf { cn: "client2", sans: &[], ..LOCALHOST };
+    issue(
+        "iponly",
+        Leaf {
+            cn: "ip",
+            sans: &["127.0.0.1"],
+            ..LOCALHOST
+        },
+        by_ca,
+    )?;
+    issue(
+        "client",
+        Leaf {
+            cn: "client",
+            sans: &[],
+            ..LOCALHOST
+        },
+        by_ca,
+    )?;
+    let client2 = Leaf {
+        cn: "client2",
+        sans: &[],
+        ..LOCALHOST
+    };
     issue("client2", client2, (&ca2, &ca2_key))?;
     let revoked = issue("revoked", LOCALHOST, by_ca)?;
+    // A two-level chain: root -> intermediate -> leaf.
+    let (inter, inter_key) = cert("sslwrap intermediate CA", &[], Some(by_ca), -1, 365, true)?;
+    write("inter.pem", &inter.to_pem()?)?;
+    let l = LOCALHOST;
+    let (leaf, leaf_key) = cert(
+        l.cn,
+        l.sans,
+        Some((&inter, &inter_key)),
+        l.from,
+        l.to,
+        false,
+    )?;
+    write("chained_leaf.pem", &leaf.to_pem()?)?;
+    let mut chain = leaf.to_pem()?;
+    chain.extend_from_slice(&inter.to_pem()?);
+    write("chained.pem", &chain)?;
+    write("chained.key", &leaf_key.private_key_to_pem_pkcs8()?)?;
     let (selfsigned, selfsigned_key) = cert("localhost", LOCALHOST.sans, None, -1, 30, false)?;
     write("selfsigned.pem", &selfsigned.to_pem()?)?;
-    write("selfsigned.key", &selfsigned_key.private_key_to_pem_pkcs8()?)?;
+    write(
+        "selfsigned.key",
+        &selfsigned_key.private_key_to_pem_pkcs8()?,
+    )?;
 
     // A CRL from the CA revoking `revoked.pem`. Its last update is a day
     // back, so a check in the same second as the signing never sees a CRL
@@ -248,12 +323,19 @@ fn cert(
     b.set_not_after(&*Asn1Time::from_unix(now + to * DAY)?)?;
     if is_ca {
         b.append_extension(BasicConstraints::new().critical().ca().build()?)?;
-        let usage = KeyUsage::new().critical().key_cert_sign().crl_sign().build()?;
+        let usage = KeyUsage::new()
+            .critical()
+            .key_cert_sign()
+            .crl_sign()
+            .build()?;
         b.append_extension(usage)?;
     } else {
         b.append_extension(BasicConstraints::new().build()?)?;
         b.append_extension(KeyUsage::new().critical().digital_signature().build()?)?;
-        let eku = ExtendedKeyUsage::new().server_auth().client_auth().build()?;
+        let eku = ExtendedKeyUsage::new()
+            .server_auth()
+            .client_auth()
+            .build()?;
         b.append_extension(eku)?;
     }
     let ski = SubjectKeyIdentifier::new().build(&b.x509v3_context(None, None))?;

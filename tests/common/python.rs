@@ -1,0 +1,239 @@
+//! Python as a peer: finding and checking `python3`, and running
+//! `tests/py/peer.py` as a child process with hard deadlines.
+//!
+//! A child is killed (and reaped) when its [`PyProcess`] drops, which also
+//! happens while a failing test unwinds, so no process outlives its test.
+//! Every wait on a child is bounded by [`PEER_DEADLINE`].
+
+use std::io::{BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
+use std::sync::OnceLock;
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use super::config::PeerConfig;
+use super::json::Json;
+use super::outcome::Outcome;
+
+/// How long a child may run before it is killed and the test fails.
+/// `peer.py`'s own socket timeout (10 s) is well inside it.
+pub const PEER_DEADLINE: Duration = Duration::from_secs(30);
+
+/// The interpreter the oracle must be: CPython 3.11 (the tests record what
+/// 3.11's `ssl` does; other versions word some errors differently).
+const EXPECTED: (i64, i64) = (3, 11);
+
+/// The CPython 3.11 interpreter: `python3` on PATH, checked once per test
+/// binary and resolved to its real executable (`sys.executable`, skipping
+/// wrapper scripts such as pyenv shims). Panics, never skips, when it is
+/// missing or another version.
+pub fn python3() -> &'static Path {
+    static PYTHON: OnceLock<PathBuf> = OnceLock::new();
+    PYTHON.get_or_init(|| {
+        const PROBE: &str = "import json, ssl, sys; print(json.dumps({\
+            'impl': sys.implementation.name, 'version': list(sys.version_info[:3]), \
+            'openssl': ssl.OPENSSL_VERSION, 'executable': sys.executable, \
+            'ignore_eof': bool(ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT).options \
+                               & ssl.OP_IGNORE_UNEXPECTED_EOF)}))";
+        let hint = "these tests use Python's ssl module as the oracle and need an upstream \
+                    CPython 3.11 as `python3` on PATH, on the OpenSSL sslwrap links (e.g. \
+                    pyenv `3.11.7`, or a `python3` package that ships 3.11 unpatched)";
+        let mut cmd = Command::new("python3");
+        cmd.args(["-c", PROBE]);
+        let mut proc =
+            PyProcess::spawn(cmd).unwrap_or_else(|e| panic!("cannot run `python3` ({e}): {hint}"));
+        let line = proc
+            .next_line()
+            .unwrap_or_else(|e| panic!("`python3` did not answer the version probe ({e}): {hint}"));
+        let info = Json::parse(&line).unwrap_or_else(|e| panic!("bad probe line {line:?}: {e}"));
+        let version: Vec<i64> = match info.get("version") {
+            Some(Json::Arr(v)) => v.iter().filter_map(Json::as_i64).collect(),
+            _ => Vec::new(),
+        };
+        let implementation = info.str_at("impl").unwrap_or_default();
+        assert!(
+            implementation == "cpython"
+                && version.len() == 3
+                && (version[0], version[1]) == EXPECTED,
+            "`python3` on PATH is {implementation} {version:?}, expected CPython {}.{}: {hint}",
+            EXPECTED.0,
+            EXPECTED.1,
+        );
+        let openssl = info.str_at("openssl").unwrap_or_default();
+        let ours = sslwrap::openssl_version();
+        assert!(
+            openssl == ours,
+            "`python3` runs on {openssl:?} but sslwrap on {ours:?}: error texts and defaults \
+             differ between OpenSSL versions, so the comparison needs the same one"
+        );
+        // Debian's `python3` package (3.11.2 on bookworm) patches `ssl` to
+        // set OP_IGNORE_UNEXPECTED_EOF on every context, which turns every
+        // ragged EOF into a clean one: not what upstream Python does.
+        assert!(
+            info.get("ignore_eof") == Some(&Json::Bool(false)),
+            "`python3` on PATH ({}) sets OP_IGNORE_UNEXPECTED_EOF by default, as Debian's \
+             patched `python3` package does; the EOF rows need upstream behaviour: {hint}",
+            info.str_at("executable").unwrap_or_default()
+        );
+        PathBuf::from(info.str_at("executable").expect("sys.executable"))
+    })
+}
+
+/// A child process whose stdout is read line by line with deadlines and
+/// whose stderr is kept for failure messages. Killed on drop.
+pub struct PyProcess {
+    child: Child,
+    lines: Receiver<String>,
+    stderr: Option<JoinHandle<String>>,
+    deadline: Instant,
+}
+
+impl PyProcess {
+    fn spawn(mut cmd: Command) -> std::io::Result<PyProcess> {
+        let mut child = cmd
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()?;
+        let stdout = child.stdout.take().expect("piped stdout");
+        let mut stderr = child.stderr.take().expect("piped stderr");
+        let (tx, lines) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines() {
+                let Ok(line) = line else { break };
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        let stderr = std::thread::spawn(move || {
+            let mut text = String::new();
+            let _ = stderr.read_to_string(&mut text);
+            text
+        });
+        Ok(PyProcess {
+            child,
+            lines,
+            stderr: Some(stderr),
+            deadline: Instant::now() + PEER_DEADLINE,
+        })
+    }
+
+    /// The next line of stdout, waiting until the deadline at most.
+    pub fn next_line(&mut self) -> Result<String, String> {
+        let left = self.deadline.saturating_duration_since(Instant::now());
+        match self.lines.recv_timeout(left) {
+            Ok(line) => Ok(line),
+            Err(RecvTimeoutError::Timeout) => {
+                let err = self.kill_and_stderr();
+                Err(format!(
+                    "no output within {PEER_DEADLINE:?}; killed. stderr:\n{err}"
+                ))
+            }
+            Err(RecvTimeoutError::Disconnected) => {
+                let err = self.kill_and_stderr();
+                let status = self.child.wait().map(|s| s.to_string()).unwrap_or_default();
+                Err(format!(
+                    "exited ({status}) without the expected output. stderr:\n{err}"
+                ))
+            }
+        }
+    }
+
+    fn kill_and_stderr(&mut self) -> String {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        self.stderr
+            .take()
+            .and_then(|h| h.join().ok())
+            .unwrap_or_default()
+    }
+}
+
+impl Drop for PyProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// `tests/py/peer.py` playing one side.
+pub struct PyPeer {
+    proc: PyProcess,
+    /// The port a server listens on; `None` when it failed before
+    /// listening (its outcome is then already known).
+    pub port: Option<u16>,
+    early: Option<Outcome>,
+}
+
+impl PyPeer {
+    fn spawn(cfg: &PeerConfig, role: &str, port: Option<u16>) -> PyPeer {
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/py/peer.py");
+        let mut cmd = Command::new(python3());
+        // -I: isolated (no user site, no PYTHON* variables); -S: no `site`
+        // import, which halves the start-up time.
+        cmd.args(["-I", "-S"])
+            .arg(script)
+            .arg(cfg.to_json(role, port));
+        let proc = PyProcess::spawn(cmd).unwrap_or_else(|e| panic!("starting peer.py: {e}"));
+        PyPeer {
+            proc,
+            port: None,
+            early: None,
+        }
+    }
+
+    /// Starts a Python server and waits (bounded) until it listens.
+    pub fn server(cfg: &PeerConfig) -> PyPeer {
+        let mut peer = PyPeer::spawn(cfg, "server", None);
+        let line = peer
+            .proc
+            .next_line()
+            .unwrap_or_else(|e| panic!("python server: {e}"));
+        let j = parse(&line);
+        match j.int_at("port") {
+            Some(port) => peer.port = Some(u16::try_from(port).expect("port number")),
+            None => {
+                let outcome = Outcome::from_json(&j)
+                    .unwrap_or_else(|e| panic!("python server said {line:?}: {e}"));
+                peer.early = Some(outcome);
+            }
+        }
+        peer
+    }
+
+    /// Starts a Python client against `port`.
+    pub fn client(cfg: &PeerConfig, port: u16) -> PyPeer {
+        PyPeer::spawn(cfg, "client", Some(port))
+    }
+
+    /// What Python's `SSLContext` construction from `cfg` gives.
+    pub fn load(cfg: &PeerConfig) -> Outcome {
+        PyPeer::spawn(cfg, "load", None).outcome()
+    }
+
+    /// The outcome of a server that failed before listening; dropping the
+    /// peer (killing a server still waiting for a client) in any case.
+    pub fn early_outcome(mut self) -> Option<Outcome> {
+        self.early.take()
+    }
+
+    /// Waits (bounded) for the peer's outcome line.
+    pub fn outcome(mut self) -> Outcome {
+        if let Some(outcome) = self.early.take() {
+            return outcome;
+        }
+        let line = self
+            .proc
+            .next_line()
+            .unwrap_or_else(|e| panic!("python peer: {e}"));
+        Outcome::from_json(&parse(&line))
+            .unwrap_or_else(|e| panic!("python peer said {line:?}: {e}"))
+    }
+}
+
+fn parse(line: &str) -> Json {
+    Json::parse(line).unwrap_or_else(|e| panic!("python peer printed {line:?}: {e}"))
+}
