@@ -7,7 +7,7 @@
 //! ```
 //!
 //! The protocol, as a Python peer speaks it (see the test in
-//! `tests/examples_starttls.rs`): the client sends `HELLO`, the server
+//! `tests/examples.rs`): the client sends `HELLO`, the server
 //! answers `OK plain`; the client sends `STARTTLS`, the server answers
 //! `OK starttls`, and both wrap the socket (`ctx.wrap_socket`); inside TLS
 //! the client sends `PING`, the server answers `PONG`; the client sends

@@ -224,7 +224,17 @@ impl SslError {
             stack,
             io,
         } = err;
-        let last = stack.errors().last();
+        // On SSL_ERROR_SYSCALL, OpenSSL 3.2+ also queues the system error
+        // it saw (e.g. ECONNRESET) where 3.0 queues nothing; a queue of only
+        // system errors counts as 3.0's empty one, so the answer is the one
+        // CPython gives (see vendor-notes.md).
+        let only_sys = stack
+            .errors()
+            .iter()
+            .all(|e| lib_reason(e).0 == ERR_LIB_SYS);
+        let drop_stack = stack.errors().is_empty() || (code == ErrorCode::SYSCALL && only_sys);
+        let stack = (!drop_stack).then_some(stack);
+        let last = stack.as_ref().and_then(|s| s.errors().last());
         let (lib, reason_code) = last.map(lib_reason).unwrap_or((0, 0));
         let (kind, errno, errstr): (SslErrorKind, i32, Option<&'static str>) = match code {
             // SSL_ERROR_WANT_X509_LOOKUP, SSL_ERROR_WANT_CONNECT
@@ -254,7 +264,7 @@ impl SslError {
                 Some("The operation did not complete (write)"),
             ),
             ErrorCode::SYSCALL => {
-                if last.is_none() {
+                if only_sys {
                     // OpenSSL saw the transport fail. Python turns the
                     // errno into OSError only when the call returned -1
                     // (SSL_do_handshake, SSL_shutdown); SSL_read_ex and
@@ -268,8 +278,6 @@ impl SslError {
                         py_errno::EOF,
                         Some("EOF occurred in violation of protocol"),
                     )
-                } else if lib == ERR_LIB_SYS {
-                    return SslError::io(io::Error::from_raw_os_error(reason_code));
                 } else {
                     (
                         SslErrorKind::Syscall,
@@ -305,7 +313,6 @@ impl SslError {
                 Some("Invalid error code"),
             ),
         };
-        let stack = (!stack.errors().is_empty()).then_some(stack);
         let mut e = SslError::ssl_family(kind, errno, stack, errstr);
         if kind == SslErrorKind::CertVerification {
             let message = match (peer.verify_result, peer.server_hostname) {
