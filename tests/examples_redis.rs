@@ -21,18 +21,10 @@ use std::process::{Child, Command, Output, Stdio};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
-use openssl::asn1::Asn1Time;
-use openssl::bn::{BigNum, MsbOption};
-use openssl::ec::{EcGroup, EcKey};
-use openssl::hash::MessageDigest;
-use openssl::nid::Nid;
-use openssl::pkey::{PKey, Private};
-use openssl::x509::extension::{
-    AuthorityKeyIdentifier, BasicConstraints, ExtendedKeyUsage, KeyUsage, SubjectAlternativeName,
-    SubjectKeyIdentifier,
-};
-use openssl::x509::{X509Name, X509};
 use sslwrap::{SslContext, WrapOptions, PROTOCOL_TLS_CLIENT};
+
+#[path = "../examples/support/mod.rs"]
+mod support;
 
 /// The `requirepass` of every server.
 const PASSWORD: &str = "s3cret-redis-pw";
@@ -66,92 +58,18 @@ fn pki() -> &'static Pki {
 fn make_pki() -> Result<Pki, Box<dyn std::error::Error>> {
     remove_stale_dirs();
     let dir = fresh_dir("redis-pki");
-    let (ca, ca_key) = make_cert("sslwrap redis test CA", None, &[])?;
-    let (server, server_key) = make_cert(
-        "localhost",
-        Some((&ca, &ca_key)),
-        &["localhost", "127.0.0.1"],
-    )?;
-    let (client, client_key) = make_cert("redis test client", Some((&ca, &ca_key)), &[])?;
-    let (other_ca, _) = make_cert("unrelated CA", None, &[])?;
-    let pki = Pki {
-        ca: dir.join("ca.pem"),
-        server_cert: dir.join("server.pem"),
-        server_key: dir.join("server.key"),
-        client_cert: dir.join("client.pem"),
-        client_key: dir.join("client.key"),
-        other_ca: dir.join("other-ca.pem"),
-    };
-    std::fs::write(&pki.ca, ca.to_pem()?)?;
-    std::fs::write(&pki.server_cert, server.to_pem()?)?;
-    std::fs::write(&pki.server_key, server_key.private_key_to_pem_pkcs8()?)?;
-    std::fs::write(&pki.client_cert, client.to_pem()?)?;
-    std::fs::write(&pki.client_key, client_key.private_key_to_pem_pkcs8()?)?;
-    std::fs::write(&pki.other_ca, other_ca.to_pem()?)?;
-    Ok(pki)
-}
-
-/// A self-signed CA (`issuer` None) or a leaf signed by `issuer` (EC P-256,
-/// one day, serverAuth + clientAuth, `sans` as DNS names / IP addresses).
-fn make_cert(
-    cn: &str,
-    issuer: Option<(&X509, &PKey<Private>)>,
-    sans: &[&str],
-) -> Result<(X509, PKey<Private>), openssl::error::ErrorStack> {
-    let group = EcGroup::from_curve_name(Nid::X9_62_PRIME256V1)?;
-    let key = PKey::from_ec_key(EcKey::generate(&group)?)?;
-    let mut name = X509Name::builder()?;
-    name.append_entry_by_nid(Nid::COMMONNAME, cn)?;
-    let name = name.build();
-    let mut b = X509::builder()?;
-    b.set_version(2)?;
-    let mut serial = BigNum::new()?;
-    serial.rand(64, MsbOption::MAYBE_ZERO, false)?;
-    b.set_serial_number(&*serial.to_asn1_integer()?)?;
-    b.set_subject_name(&name)?;
-    b.set_issuer_name(issuer.map_or(&*name, |(c, _)| c.subject_name()))?;
-    b.set_pubkey(&key)?;
-    b.set_not_before(&*Asn1Time::days_from_now(0)?)?;
-    b.set_not_after(&*Asn1Time::days_from_now(1)?)?;
-    if issuer.is_none() {
-        b.append_extension(BasicConstraints::new().critical().ca().build()?)?;
-        let usage = KeyUsage::new()
-            .critical()
-            .key_cert_sign()
-            .crl_sign()
-            .build()?;
-        b.append_extension(usage)?;
-    } else {
-        b.append_extension(BasicConstraints::new().build()?)?;
-        b.append_extension(KeyUsage::new().critical().digital_signature().build()?)?;
-        let eku = ExtendedKeyUsage::new()
-            .server_auth()
-            .client_auth()
-            .build()?;
-        b.append_extension(eku)?;
-    }
-    b.append_extension(SubjectKeyIdentifier::new().build(&b.x509v3_context(None, None))?)?;
-    if let Some((ca, _)) = issuer {
-        let aki = AuthorityKeyIdentifier::new()
-            .keyid(false)
-            .build(&b.x509v3_context(Some(ca), None))?;
-        b.append_extension(aki)?;
-    }
-    if !sans.is_empty() {
-        let mut san = SubjectAlternativeName::new();
-        for s in sans {
-            if s.parse::<std::net::IpAddr>().is_ok() {
-                san.ip(s);
-            } else {
-                san.dns(s);
-            }
-        }
-        let ctx = b.x509v3_context(issuer.map(|(c, _)| &**c), None);
-        let san = san.build(&ctx)?;
-        b.append_extension(san)?;
-    }
-    b.sign(issuer.map_or(&key, |(_, k)| k), MessageDigest::sha256())?;
-    Ok((b.build(), key))
+    // The examples' own throw-away PKI, twice: the second CA signed nothing
+    // the server uses.
+    let main = support::ThrowawayPki::create(&dir.join("main"))?;
+    let other = support::ThrowawayPki::create(&dir.join("other"))?;
+    Ok(Pki {
+        ca: main.ca,
+        server_cert: main.server_cert,
+        server_key: main.server_key,
+        client_cert: main.client_cert,
+        client_key: main.client_key,
+        other_ca: other.ca,
+    })
 }
 
 /// Removes `$CARGO_TARGET_TMPDIR/redis-*-<pid>` left by test processes
