@@ -4,9 +4,12 @@
 //! cargo, features and profile as this test), which builds the example if
 //! `cargo test` has not already.
 
-use std::io::Read;
+mod common;
+
 use std::process::{Child, Command, Output, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
+
+use common::child::{run_limited, Killed};
 
 /// Generous: includes building the example when it is not built yet.
 const LIMIT: Duration = Duration::from_secs(120);
@@ -28,47 +31,7 @@ fn run_example_with(name: &str, args: &[&str]) -> Output {
         cmd.arg("--release");
     }
     cmd.arg("--").args(args);
-    let child = cmd
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("cannot run cargo");
-    wait_with_limit(child, name)
-}
-
-/// Waits for `child`, reading its output as it comes (so a full pipe cannot
-/// stall it), and kills it after [`LIMIT`].
-fn wait_with_limit(mut child: Child, name: &str) -> Output {
-    let mut stdout = child.stdout.take().unwrap();
-    let mut stderr = child.stderr.take().unwrap();
-    let out = std::thread::spawn(move || {
-        let mut v = Vec::new();
-        let _ = stdout.read_to_end(&mut v);
-        v
-    });
-    let err = std::thread::spawn(move || {
-        let mut v = Vec::new();
-        let _ = stderr.read_to_end(&mut v);
-        v
-    });
-    let deadline = Instant::now() + LIMIT;
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        if Instant::now() >= deadline {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("`cargo run --example {name}` did not finish in {LIMIT:?}; killed");
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    };
-    Output {
-        status,
-        stdout: out.join().unwrap(),
-        stderr: err.join().unwrap(),
-    }
+    run_limited(cmd, LIMIT, &format!("`cargo run --example {name}`"))
 }
 
 /// The README's first command: a mutual-TLS echo on loopback with its own
@@ -94,16 +57,6 @@ fn demo() {
     );
 }
 
-/// A child process killed and reaped on drop.
-struct Peer(Child);
-
-impl Drop for Peer {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
 /// Waits (bounded) for a line of `child`'s stdout containing `needle`;
 /// the rest of its stdout keeps draining in the background.
 fn wait_line(child: &mut Child, needle: &'static str) -> String {
@@ -119,7 +72,7 @@ fn certdata(name: &str) -> String {
 
 /// `openssl s_server` with CPython's keycert3.pem on an ephemeral port,
 /// serving one connection.
-fn s_server() -> (Peer, u16) {
+fn s_server() -> (Killed, u16) {
     let child = Command::new("openssl")
         .args([
             "s_server",
@@ -135,7 +88,7 @@ fn s_server() -> (Peer, u16) {
         .stderr(Stdio::null())
         .spawn()
         .expect("the `openssl` command (Debian package openssl) must be installed");
-    let mut peer = Peer(child);
+    let mut peer = Killed(child);
     let line = wait_line(&mut peer.0, "ACCEPT ");
     let port = line
         .rsplit(':')
@@ -147,16 +100,9 @@ fn s_server() -> (Peer, u16) {
 
 /// Runs a Python script under the python3 on PATH (CPython 3.11 expected).
 fn python(script: &str, args: &[String]) -> Output {
-    let child = Command::new("python3")
-        .arg("-c")
-        .arg(script)
-        .args(args)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("python3 (CPython 3.11) must be on PATH");
-    wait_with_limit(child, "python3")
+    let mut cmd = Command::new("python3");
+    cmd.arg("-c").arg(script).args(args);
+    run_limited(cmd, LIMIT, "python3 (CPython 3.11 on PATH)")
 }
 
 // `examples/get_server_certificate.rs` prints exactly what Python's
@@ -264,7 +210,7 @@ fn starttls_client_against_python_server() {
         .stdout(Stdio::piped())
         .spawn()
         .expect("python3 (CPython 3.11) must be on PATH");
-    let mut server = Peer(child);
+    let mut server = Killed(child);
     let line = wait_line(&mut server.0, "listening on");
     let port = line.rsplit(':').next().unwrap().trim().to_owned();
     let ours = run_example_with(
@@ -305,7 +251,7 @@ fn starttls_server_against_python_client() {
         .stderr(Stdio::null())
         .spawn()
         .expect("cannot run cargo");
-    let mut server = Peer(child);
+    let mut server = Killed(child);
     // Generous: cargo may build the example first.
     let line = wait_line_within(&mut server.0, "listening on", LIMIT);
     let port = line.rsplit(':').next().unwrap().trim().to_owned();

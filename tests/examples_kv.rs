@@ -15,8 +15,11 @@
 //! and profile of this test, then run as plain processes, each killed when
 //! its handle drops.
 
+mod common;
 #[path = "../examples/support/mod.rs"]
 mod support;
+
+use common::child::run_limited;
 
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
@@ -967,59 +970,9 @@ impl Drop for Server {
     }
 }
 
-/// A child killed on drop.
-struct Killed(Child);
-
-impl Drop for Killed {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
 /// Runs a client to the end, bounded by [`RUN_LIMIT`].
 fn run(cmd: Command, what: &str) -> Output {
     run_limited(cmd, RUN_LIMIT, what)
-}
-
-/// Runs `cmd` with its output collected as it comes (a full pipe cannot
-/// stall it), killing it after `limit`.
-fn run_limited(mut cmd: Command, limit: Duration, what: &str) -> Output {
-    let child = cmd
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|e| panic!("cannot run {what}: {e}"));
-    let mut child = Killed(child);
-    let mut out = child.0.stdout.take().expect("piped stdout");
-    let mut err = child.0.stderr.take().expect("piped stderr");
-    let out = std::thread::spawn(move || {
-        let mut v = Vec::new();
-        let _ = out.read_to_end(&mut v);
-        v
-    });
-    let err = std::thread::spawn(move || {
-        let mut v = Vec::new();
-        let _ = err.read_to_end(&mut v);
-        v
-    });
-    let deadline = Instant::now() + limit;
-    let status = loop {
-        if let Some(status) = child.0.try_wait().expect("wait for a child") {
-            break status;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "{what} did not finish in {limit:?}; killed"
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    };
-    Output {
-        status,
-        stdout: out.join().expect("stdout reader"),
-        stderr: err.join().expect("stderr reader"),
-    }
 }
 
 fn stdout(out: &Output) -> String {

@@ -14,7 +14,7 @@
 //! is bounded.
 
 use std::fs::File;
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufRead, BufReader, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
@@ -23,8 +23,11 @@ use std::time::{Duration, Instant};
 
 use sslwrap::{SslContext, WrapOptions, PROTOCOL_TLS_CLIENT};
 
+mod common;
 #[path = "../examples/support/mod.rs"]
 mod support;
+
+use common::child::run_limited;
 
 /// The `requirepass` of every server.
 const PASSWORD: &str = "s3cret-redis-pw";
@@ -365,7 +368,7 @@ fn run_rust(port: u16, a: &ClientArgs) -> Run {
             cmd.arg(flag).arg(path);
         }
     }
-    let out = run_limited(cmd, "redis_ping");
+    let out = run_limited(cmd, CHILD_LIMIT, "redis_ping");
     to_run(&out)
 }
 
@@ -418,7 +421,7 @@ fn run_python(port: u16, a: &ClientArgs) -> Run {
             path_arg(&a.keyfile),
         ])
         .args([a.cert_reqs, a.value]);
-    let out = run_limited(cmd, "python3");
+    let out = run_limited(cmd, CHILD_LIMIT, "python3");
     if out.status.code() == Some(3) {
         panic!(
             "redis-py is not installed for python3: install the PyPI package `redis` \
@@ -456,7 +459,7 @@ fn redis_ping_exe() -> &'static Path {
         if !cfg!(debug_assertions) {
             cmd.arg("--release");
         }
-        let out = run_limited(cmd, "cargo build --example redis_ping");
+        let out = run_limited(cmd, CHILD_LIMIT, "cargo build --example redis_ping");
         let stdout = String::from_utf8_lossy(&out.stdout);
         assert!(
             out.status.success(),
@@ -476,45 +479,6 @@ fn redis_ping_exe() -> &'static Path {
             })
             .unwrap_or_else(|| panic!("no redis_ping executable in cargo's output:\n{stdout}"))
     })
-}
-
-/// Runs `cmd`, reading its output as it comes, killed after [`CHILD_LIMIT`].
-fn run_limited(mut cmd: Command, what: &str) -> Output {
-    let mut child = cmd
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|e| panic!("cannot run {what}: {e}"));
-    let mut stdout = child.stdout.take().unwrap();
-    let mut stderr = child.stderr.take().unwrap();
-    let out = std::thread::spawn(move || {
-        let mut v = Vec::new();
-        let _ = stdout.read_to_end(&mut v);
-        v
-    });
-    let err = std::thread::spawn(move || {
-        let mut v = Vec::new();
-        let _ = stderr.read_to_end(&mut v);
-        v
-    });
-    let deadline = Instant::now() + CHILD_LIMIT;
-    let status = loop {
-        if let Some(status) = child.try_wait().expect("try_wait") {
-            break status;
-        }
-        if Instant::now() >= deadline {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("{what} did not finish in {CHILD_LIMIT:?}; killed");
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    };
-    Output {
-        status,
-        stdout: out.join().unwrap(),
-        stderr: err.join().unwrap(),
-    }
 }
 
 /// Both sides ran PING, SET, GET: `redis-cli`'s rendering on the Rust side,

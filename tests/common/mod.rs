@@ -21,6 +21,7 @@
 //! handle drops (also while a failing test unwinds), every wait is bounded.
 #![allow(dead_code)] // each test binary uses a different part
 
+pub mod child;
 pub mod config;
 pub mod json;
 pub mod outcome;
