@@ -10,8 +10,10 @@
 //! from a C return code to an error (as in rust-openssl's `lib.rs`).
 //!
 //! Layout: one file per OpenSSL area, functions sorted by the C name they
-//! wrap: `bio` (the `SSL` over a Rust stream), `ssl` (`SSL_*`, `SSL_CTX_*`), `store` (`X509_STORE_*`, reading
-//! certificates), `x509` (`X509_*`, `GENERAL_NAME`, `ASN1_*`).
+//! wrap: `bio` (the `SSL` over a Rust stream), `ssl` (`SSL_*`,
+//! `SSL_CTX_*`), `store` (`X509_STORE_*`, reading `cadata` certificates),
+//! `x509` (`X509_*`, `GENERAL_NAME`, `ASN1_*`, reading a PEM certificate
+//! file for `decode_cert`).
 #![deny(clippy::undocumented_unsafe_blocks)]
 
 use std::os::raw::c_int;
@@ -27,7 +29,6 @@ mod x509;
 pub(crate) use self::bio::{Failure, TlsStream};
 pub(crate) use self::ssl::*;
 pub(crate) use self::store::*;
-#[allow(unused_imports)]
 pub(crate) use self::x509::*;
 
 /// A C return code of `1` (or more) is success; anything else drains the
