@@ -210,8 +210,10 @@ pub fn decode_cert(path: &Path) -> Result<PeerCert, SslError> {
     let c_path = CString::new(path.as_os_str().as_bytes())
         .map_err(|_| SslError::value("embedded null byte"))?;
     match ffi::pem_read_x509_file(&c_path) {
-        PemFile::CantOpen => Err(SslError::ssl_message("Can't open file")),
-        PemFile::NoCert => Err(SslError::ssl_message("Error decoding PEM-encoded file")),
+        PemFile::CantOpen => Err(SslError::ssl_message("Can't open file").with_filename(path)),
+        PemFile::NoCert => {
+            Err(SslError::ssl_message("Error decoding PEM-encoded file").with_filename(path))
+        }
         PemFile::Cert(cert) => PeerCert::from_x509(&cert),
     }
 }

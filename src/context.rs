@@ -519,7 +519,7 @@ impl SslContext {
             let mut scratch = SslContextBuilder::new(method(self.settings.protocol))?;
             let (loaded, errno) =
                 ffi::with_errno(|| scratch.load_verify_locations(Some(file), None));
-            loaded.map_err(|e| SslError::from_load(e, errno))?;
+            loaded.map_err(|e| SslError::from_load(e, errno, file))?;
             let (certs, crls) = ffi::store_objects(scratch.cert_store_mut());
             self.settings_mut().trust.add(certs, crls);
         }
@@ -556,16 +556,17 @@ impl SslContext {
             )));
         }
         let mut scratch = SslContextBuilder::new(method(self.settings.protocol))?;
-        let certfile = c_path(certfile)?;
-        let keyfile = keyfile.map(c_path).transpose()?;
-        let keyfile = keyfile.as_deref().unwrap_or(&certfile);
+        let keypath = keyfile.unwrap_or(certfile);
+        let c_certfile = c_path(certfile)?;
+        let c_keyfile = keyfile.map(c_path).transpose()?;
+        let c_keyfile = c_keyfile.as_deref().unwrap_or(&c_certfile);
         let (loaded, errno) = ffi::with_errno(|| {
-            ffi::ctx_use_certificate_chain_file(&mut scratch, &certfile, password)
+            ffi::ctx_use_certificate_chain_file(&mut scratch, &c_certfile, password)
         });
-        loaded.map_err(|e| SslError::from_load(e, errno))?;
+        loaded.map_err(|e| SslError::from_load(e, errno, certfile))?;
         let (loaded, errno) =
-            ffi::with_errno(|| ffi::ctx_use_private_key_file(&mut scratch, keyfile, password));
-        loaded.map_err(|e| SslError::from_load(e, errno))?;
+            ffi::with_errno(|| ffi::ctx_use_private_key_file(&mut scratch, c_keyfile, password));
+        loaded.map_err(|e| SslError::from_load(e, errno, keypath))?;
         scratch.check_private_key()?;
         let ctx = scratch.build();
         let (Some(cert), Some(key)) = (ctx.certificate(), ctx.private_key()) else {
@@ -599,7 +600,8 @@ impl SslContext {
     /// else OpenSSL's compiled-in paths). The file is read now; the
     /// directory is searched lazily during verification.
     pub fn set_default_verify_paths(&mut self) -> Result<(), SslError> {
-        let (certs, crls) = load_into_store(|store| store.set_default_paths())?;
+        let file = ffi::default_cert_file();
+        let (certs, crls) = load_into_store(file.as_ref(), |store| store.set_default_paths())?;
         let dir = ffi::default_cert_dir();
         let trust = &mut self.settings_mut().trust;
         trust.add(certs, crls);
@@ -1037,14 +1039,15 @@ fn proto_version(raw: i32) -> Option<SslVersion> {
     }
 }
 
-/// Runs `load` on a scratch store and returns what it loaded, so errors are
-/// those of the OpenSSL call Python makes.
+/// Runs `load` (which reads `path`) on a scratch store and returns what it
+/// loaded, so errors are those of the OpenSSL call Python makes.
 fn load_into_store(
+    path: &Path,
     load: impl FnOnce(&mut openssl::x509::store::X509StoreBuilderRef) -> Result<(), ErrorStack>,
 ) -> Result<(Vec<X509>, Vec<X509Crl>), SslError> {
     let mut store = X509StoreBuilder::new()?;
     let (loaded, errno) = ffi::with_errno(|| load(&mut store));
-    loaded.map_err(|e| SslError::from_load(e, errno))?;
+    loaded.map_err(|e| SslError::from_load(e, errno, path))?;
     Ok(ffi::store_objects(&mut store))
 }
 

@@ -17,6 +17,7 @@ use std::borrow::Cow;
 use std::error::Error as StdError;
 use std::fmt;
 use std::io;
+use std::path::{Path, PathBuf};
 
 use openssl::error::ErrorStack;
 use openssl::ssl::ErrorCode;
@@ -95,6 +96,8 @@ struct Inner {
     verify: Option<(i64, String)>,
     io: Option<io::Error>,
     stack: Option<ErrorStack>,
+    /// The file a load was reading when it failed (not part of `Display`).
+    filename: Option<PathBuf>,
     /// Made from one string (`PyErr_SetString`): Python's `str()` is then
     /// the args tuple, `('text',)`.
     args_tuple: bool,
@@ -168,6 +171,25 @@ impl SslError {
     /// verify message: OpenSSL's reason string or sslwrap's own text.
     pub fn message(&self) -> &str {
         &self.0.message
+    }
+
+    /// The file a failed load was reading: the `cafile` of
+    /// [`load_verify_locations`](crate::SslContext::load_verify_locations),
+    /// the certificate or key file of
+    /// [`load_cert_chain`](crate::SslContext::load_cert_chain), the path
+    /// given to [`decode_cert`](crate::decode_cert).
+    ///
+    /// Python: `OSError.filename`.
+    ///
+    /// # Differences from Python
+    ///
+    /// Python's `ssl` leaves `filename` as `None` (`_ssl.c` raises with
+    /// `PyErr_SetFromErrno`), so `str(exc)` is a bare `[Errno 2] No such
+    /// file or directory`. sslwrap keeps that `Display` text for parity, but
+    /// records the path here and shows it in `Debug`, so a Rust user sees
+    /// which file it was.
+    pub fn filename(&self) -> Option<&Path> {
+        self.0.filename.as_deref()
     }
 }
 
@@ -347,13 +369,21 @@ impl SslError {
 
     /// Python's handling after a failed load (`load_cert_chain`,
     /// `load_verify_locations`): `OSError` when the C library set `errno`
-    /// during the call, else `_setSSLError`.
-    pub(crate) fn from_load(stack: ErrorStack, errno: i32) -> SslError {
-        if errno != 0 {
+    /// during the call, else `_setSSLError`; either names `path`, the file
+    /// being read ([`SslError::filename`]).
+    pub(crate) fn from_load(stack: ErrorStack, errno: i32, path: &Path) -> SslError {
+        let e = if errno != 0 {
             SslError::io(io::Error::from_raw_os_error(errno))
         } else {
             SslError::from_stack(stack, None)
-        }
+        };
+        e.with_filename(path)
+    }
+
+    /// Records the file a load was reading (see [`SslError::filename`]).
+    pub(crate) fn with_filename(mut self, path: &Path) -> SslError {
+        self.0.filename = Some(path.to_owned());
+        self
     }
 
     /// Python's `_setSSLError(state, text, 0, ...)`: an `SSLError` with a
@@ -429,6 +459,7 @@ impl SslError {
             verify: None,
             io: None,
             stack: None,
+            filename: None,
             args_tuple: false,
         }))
     }
@@ -520,6 +551,9 @@ impl fmt::Debug for SslError {
             .field("message", &self.to_string());
         if let Some((code, _)) = &self.0.verify {
             d.field("verify_code", code);
+        }
+        if let Some(path) = &self.0.filename {
+            d.field("filename", path);
         }
         if let Some(io) = &self.0.io {
             d.field("io", io);

@@ -33,6 +33,9 @@
 //! * the certificate-decoding tests (`test_parse_cert*`, `test_DER_to_PEM`,
 //!   `test_cert_time_to_seconds*`) live in tests/decode_cert.rs.
 
+mod common;
+
+use common::{certdata, certdata_absent};
 use std::io::Cursor;
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
@@ -54,12 +57,6 @@ use sslwrap::{
 
 // ---------------------------------------------------------------------------
 // Fixtures: CPython's certdata, under the names test_ssl.py gives them.
-
-fn certdata(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/testdata/cpython-certdata")
-        .join(name)
-}
 
 fn certfile() -> PathBuf {
     certdata("keycert.pem")
@@ -102,7 +99,7 @@ fn badkey() -> PathBuf {
     certdata("badkey.pem")
 }
 fn nonexistingcert() -> PathBuf {
-    certdata("XXXnonexisting.pem")
+    certdata_absent("XXXnonexisting.pem")
 }
 
 fn read(path: &Path) -> String {
@@ -500,6 +497,41 @@ fn load_cert_chain_more_cases_as_python3() {
     assert_py_err(&e, "ValueError", "embedded null byte");
 }
 
+/// sslwrap beyond Python (`OSError.filename` is `None` there): a failed load
+/// keeps Python's text but names the file it was reading, in
+/// `SslError::filename()` and in `Debug`.
+#[test]
+fn failed_loads_name_the_file() {
+    let mut c = ctx(PROTOCOL_TLS_SERVER);
+    let missing = nonexistingcert();
+    let shown = format!("{missing:?}");
+
+    let e = err(c.load_cert_chain(&missing, None, None));
+    assert_eq!(e.to_string(), "[Errno 2] No such file or directory");
+    assert_eq!(e.filename(), Some(missing.as_path()));
+    assert!(format!("{e:?}").contains(&shown), "{e:?}");
+
+    // The key file, not the certificate, when the key is what is missing.
+    let e = err(c.load_cert_chain(&certfile(), Some(&missing), None));
+    assert_eq!(e.filename(), Some(missing.as_path()));
+    // A file that exists but is no certificate: Python's SSLError, named.
+    let e = err(c.load_cert_chain(&badcert(), None, None));
+    assert_eq!(e.to_string(), "[SSL] PEM lib");
+    assert_eq!(e.filename(), Some(badcert().as_path()));
+
+    let e = err(c.load_verify_locations(Some(&missing), None, None));
+    assert_eq!(e.filename(), Some(missing.as_path()));
+    assert!(format!("{e:?}").contains(&shown), "{e:?}");
+
+    let e = sslwrap::decode_cert(&missing).unwrap_err();
+    assert_eq!(e.to_string(), "(\"Can't open file\",)"); // python3: str(exc)
+    assert_eq!(e.filename(), Some(missing.as_path()));
+
+    // Errors that are not about a file carry none.
+    let e = err(c.set_ciphers("XXX"));
+    assert_eq!(e.filename(), None);
+}
+
 // An extra case of `load_cert_chain`, checked against python3 3.11.7:
 // Python reports the `errno` the C library left (EISDIR) as OSError.
 #[test]
@@ -566,7 +598,7 @@ fn load_verify_locations_crl_and_missing_capath_as_python3() {
     // A CRL alone is fine, as is a capath that does not exist (read lazily).
     c.load_verify_locations(Some(&certdata("revocation.crl")), None, None)
         .unwrap();
-    c.load_verify_locations(None, Some(&certdata("nonexistingdir")), None)
+    c.load_verify_locations(None, Some(&certdata_absent("nonexistingdir")), None)
         .unwrap();
     assert_eq!(c.cert_store_stats(), (0, 1, 0));
 }

@@ -8,6 +8,9 @@
 //! Python runs once per test, reading its inputs as JSON on stdin and
 //! printing one JSON string per input, compared line by line.
 
+mod common;
+
+use common::{certdata, certdata_absent};
 use std::fmt::Write as _;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -20,12 +23,6 @@ use sslwrap::{
 
 // ---------------------------------------------------------------------------
 // Running Python.
-
-fn certdata(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/testdata/cpython-certdata")
-        .join(name)
-}
 
 /// Runs `script` under the `python3` on PATH with `input` on stdin, checks
 /// that it is CPython 3.11, and returns its output lines after the version
@@ -221,7 +218,7 @@ fn decode_cert_matches_python_on_every_cpython_certdata_file() {
     let mut paths = files_under(&certdata(""));
     let certs = paths.len();
     // Python's failures too: a missing file, a directory, an empty path.
-    paths.push(certdata("XXXnonexisting.pem"));
+    paths.push(certdata_absent("XXXnonexisting.pem"));
     paths.push(certdata("capath"));
     paths.push(PathBuf::new());
     let decoded = compare_decode(&paths);
@@ -252,7 +249,7 @@ fn decode_cert_matches_python_on_every_system_certificate() {
 // CPython raises.
 #[test]
 fn decode_cert_errors_are_pythons() {
-    let e = decode_cert(&certdata("XXXnonexisting.pem")).unwrap_err();
+    let e = decode_cert(&certdata_absent("XXXnonexisting.pem")).unwrap_err();
     assert_eq!(e.kind(), SslErrorKind::Ssl);
     assert_eq!(e.to_string(), "(\"Can't open file\",)");
     assert_eq!(e.message(), "Can't open file");

@@ -64,10 +64,7 @@ fn wait_line(child: &mut Child, needle: &'static str) -> String {
 }
 
 fn certdata(name: &str) -> String {
-    format!(
-        "{}/../shared/testdata/cpython-certdata/{name}",
-        env!("CARGO_MANIFEST_DIR")
-    )
+    common::certdata(name).display().to_string()
 }
 
 /// `openssl s_server` with CPython's keycert3.pem on an ephemeral port,

@@ -12,6 +12,8 @@
 //! signed by `pycacert.pem`); the client certificate is made here, signed by
 //! `pycakey.pem`.
 
+mod common;
+
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
@@ -63,15 +65,7 @@ for_each_version!(
 // --- certificates ---------------------------------------------------------
 
 fn certdata(name: &str) -> String {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/testdata/cpython-certdata")
-        .join(name);
-    assert!(
-        path.exists(),
-        "missing CPython certdata file {}",
-        path.display()
-    );
-    path.display().to_string()
+    common::certdata(name).display().to_string()
 }
 
 /// A client certificate (EC P-256, CN "sslwrap interop client", clientAuth)

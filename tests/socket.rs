@@ -39,6 +39,9 @@
 //!   unconnected socket holding data; the non-TLS response case is kept);
 //! * infrastructure of Python's own: `test_socketserver`, `test_asyncore_server`.
 
+mod common;
+
+use common::{certdata, certdata_absent};
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
@@ -192,11 +195,6 @@ fn connect(addr: SocketAddr) -> TcpStream {
 // ---------------------------------------------------------------------------
 // Fixtures: CPython's certdata, under the names test_ssl.py gives them.
 
-fn certdata(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/testdata/cpython-certdata")
-        .join(name)
-}
 fn certfile() -> PathBuf {
     certdata("keycert.pem")
 }
@@ -230,7 +228,7 @@ fn emptycert() -> PathBuf {
     certdata("nullcert.pem")
 }
 fn nonexistingcert() -> PathBuf {
-    certdata("XXXnonexisting.pem")
+    certdata_absent("XXXnonexisting.pem")
 }
 
 fn new_ctx(protocol: Protocol) -> SslContext {

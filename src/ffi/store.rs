@@ -29,11 +29,30 @@ pub(crate) fn default_cert_dir() -> String {
             CStr::from_ptr(sys::X509_get_default_cert_dir()),
         )
     };
+    env_or_default(env, dir)
+}
+
+/// The CA file OpenSSL's default verify paths read: `$SSL_CERT_FILE`, else
+/// the compiled-in one (`X509_get_default_cert_file_env`,
+/// `X509_get_default_cert_file`), as `X509_STORE_set_default_paths` picks it.
+pub(crate) fn default_cert_file() -> String {
+    // SAFETY: both return pointers to static NUL-terminated strings.
+    let (env, file) = unsafe {
+        (
+            CStr::from_ptr(sys::X509_get_default_cert_file_env()),
+            CStr::from_ptr(sys::X509_get_default_cert_file()),
+        )
+    };
+    env_or_default(env, file)
+}
+
+/// The value of the environment variable named `env`, else `default`.
+fn env_or_default(env: &CStr, default: &CStr) -> String {
     env.to_str()
         .ok()
         .and_then(std::env::var_os)
         .map(|v| v.to_string_lossy().into_owned())
-        .unwrap_or_else(|| dir.to_string_lossy().into_owned())
+        .unwrap_or_else(|| default.to_string_lossy().into_owned())
 }
 
 /// What [`read_certs`] read.

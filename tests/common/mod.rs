@@ -1,7 +1,7 @@
 //! The shared test harness of sslwrap's integration tests (`mod common;`).
 //!
-//! * [`certdata`]: CPython's own test certificates
-//!   (`/work/shared/testdata/cpython-certdata`, see its README);
+//! * [`certdata`]: CPython's own test certificates, copied into
+//!   `tests/data/cpython/` (see its README);
 //! * [`pki`]: a test PKI made with the `openssl` crate once per test binary
 //!   (CA, leaves for every verification failure, client certs, CRL, capath,
 //!   encrypted key, bad files; its module docs list the files);
@@ -46,12 +46,31 @@ pub use rust_peer::{rust_client, rust_context, rust_load, RustServer, IO_TIMEOUT
 #[allow(unused_imports)]
 pub use server::Server;
 
-/// A file of CPython's test certificates (`Lib/test/certdata` of 3.11.7),
-/// e.g. `certdata("keycert3.pem")`.
+/// A file (or, with `""`, the folder) of CPython's test certificates
+/// (`Lib/test/certdata` of 3.11.7, in `tests/data/cpython/`), e.g.
+/// `certdata("keycert3.pem")`. Panics naming the path when it is missing,
+/// so a test never fails later with a bare `FileNotFoundError`.
 pub fn certdata(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/testdata/cpython-certdata")
-        .join(name)
+    let path = certdata_dir().join(name);
+    assert!(
+        path.exists(),
+        "missing test data file {}: tests/data/cpython/ is part of the repository \
+         (see tests/data/cpython/README.md)",
+        path.display()
+    );
+    path
+}
+
+/// A path in CPython's certificate folder that must *not* exist (Python's
+/// `NONEXISTINGCERT`, a missing `capath`), for the tests of missing files.
+pub fn certdata_absent(name: &str) -> PathBuf {
+    let path = certdata_dir().join(name);
+    assert!(!path.exists(), "{} should not exist", path.display());
+    path
+}
+
+fn certdata_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/cpython")
 }
 
 /// Which implementation plays a side.
