@@ -10,8 +10,9 @@
 //!
 //! So an [`SslContext`] keeps its configuration as plain data
 //! ([`Settings`]), checked when it is set, with the same OpenSSL calls and
-//! therefore the same errors as Python. The first [`wrap_socket`] after a
-//! change builds a fresh, immutable OpenSSL context from those settings and
+//! therefore the same errors as Python. The first wrap (a socket, a pair of
+//! memory BIOs, a listener) after a change builds a fresh, immutable OpenSSL
+//! context from those settings and
 //! caches it; every socket wrapped until the next change shares that one.
 //! A setter drops the cache and never touches a context already handed out.
 //! Hence:
@@ -29,11 +30,12 @@
 //! at the time of the call (so errors and their timing are Python's), and
 //! what was loaded is kept as reference-counted objects.
 //!
-//! [`wrap_socket`]: SslContext::wrap_socket
+//! This module is configuration only: it imports nothing above it. Wrapping
+//! lives beside what it builds: [`wrap_socket`](SslContext::wrap_socket) in
+//! `socket.rs`, [`wrap_bio`](SslContext::wrap_bio) in `object.rs`,
+//! [`wrap_listener`](SslContext::wrap_listener) in `listener.rs`.
 
 use std::ffi::CString;
-use std::io::{Read, Write};
-use std::net::TcpListener;
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::OnceLock;
@@ -50,8 +52,6 @@ use openssl::x509::{X509Crl, X509};
 
 use crate::error::SslError;
 use crate::ffi;
-use crate::listener::SslListener;
-use crate::socket::{SocketConfig, SslSocket, WrapOptions};
 
 /// Which side(s) of a connection a context is for.
 ///
@@ -322,6 +322,19 @@ pub struct SslContext {
     id: u64,
     settings: Settings,
     built: OnceLock<openssl::ssl::SslContext>,
+}
+
+/// What a connection needs from its [`SslContext`] besides the OpenSSL
+/// context: the settings that act per connection rather than through
+/// `SSL_CTX`.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct ConnConfig {
+    pub(crate) protocol: Protocol,
+    /// Identifies the context, for Python's check that a session comes
+    /// from a connection of the same context.
+    pub(crate) context_id: u64,
+    pub(crate) check_hostname: bool,
+    pub(crate) post_handshake_auth: bool,
 }
 
 /// Everything an [`SslContext`] is configured with, as plain data; the
@@ -797,56 +810,15 @@ impl SslContext {
         (trust.certs.len(), trust.crls.len(), ca)
     }
 
-    /// Wraps a connected stream in TLS; by default runs the handshake now.
-    ///
-    /// Python: `SSLContext.wrap_socket(sock, server_side,
-    /// do_handshake_on_connect, suppress_ragged_eofs, server_hostname,
-    /// session)`. OpenSSL: `SSL_new`, `SSL_set_tlsext_host_name`,
-    /// `X509_VERIFY_PARAM_set1_host`/`_ip`, `SSL_set_session`,
-    /// `SSL_set_connect_state`/`SSL_set_accept_state`, then
-    /// `SSL_do_handshake`.
-    ///
-    /// Python's argument checks apply: `server_hostname` or `session` on the
-    /// server side, or no `server_hostname` while `check_hostname` is on,
-    /// are [`SslErrorKind::Value`](crate::SslErrorKind::Value) errors.
-    ///
-    /// # Differences from Python
-    ///
-    /// Python refuses `do_handshake_on_connect` for a non-blocking socket;
-    /// sslwrap cannot see whether a generic stream is non-blocking, and
-    /// reports a would-block during the connect-time handshake as
-    /// [`SslErrorKind::Timeout`](crate::SslErrorKind::Timeout) ("The handshake operation timed out").
-    /// Wrap non-blocking streams with `do_handshake_on_connect(false)`.
-    pub fn wrap_socket<S: Read + Write>(
-        &self,
-        sock: S,
-        opts: WrapOptions,
-    ) -> Result<SslSocket<S>, SslError> {
-        let ctx = self.built()?;
-        SslSocket::new(ctx, self.socket_config(), sock, opts)
-    }
-
-    /// Wraps a listening socket: [`SslListener::accept`] returns server-side
-    /// [`SslSocket`]s, handshaken.
-    ///
-    /// Python: `SSLContext.wrap_socket(listening_sock, server_side=True)`
-    /// followed by `accept()`. OpenSSL: as [`wrap_socket`](Self::wrap_socket)
-    /// with `SSL_set_accept_state`.
-    ///
-    /// The listener uses the context as it is now; later changes to `self`
-    /// do not reach it (Python's would see them).
-    pub fn wrap_listener(&self, listener: TcpListener) -> SslListener {
-        let ctx = self.built().cloned();
-        SslListener::new(listener, ctx, self.socket_config())
-    }
-
     fn settings_mut(&mut self) -> &mut Settings {
         self.built = OnceLock::new();
         &mut self.settings
     }
 
-    fn socket_config(&self) -> SocketConfig {
-        SocketConfig {
+    /// What each connection takes from the context besides the OpenSSL
+    /// context.
+    pub(crate) fn conn_config(&self) -> ConnConfig {
+        ConnConfig {
             protocol: self.settings.protocol,
             context_id: self.id,
             check_hostname: self.settings.check_hostname,
@@ -856,7 +828,7 @@ impl SslContext {
 
     /// The OpenSSL context for the current settings, built on first use
     /// after a change (see the module docs).
-    fn built(&self) -> Result<&openssl::ssl::SslContext, SslError> {
+    pub(crate) fn built(&self) -> Result<&openssl::ssl::SslContext, SslError> {
         if let Some(ctx) = self.built.get() {
             return Ok(ctx);
         }

@@ -417,11 +417,9 @@ impl SslError {
     }
 
     /// Python's `TimeoutError(text)` as `_ssl.c` raises it, e.g. `"The read
-    /// operation timed out"`, keeping the stream's own error as the source.
-    pub(crate) fn timeout(text: &'static str, io: Option<io::Error>) -> SslError {
-        let mut e = SslError::new(SslErrorKind::Timeout, "TimeoutError", Cow::Borrowed(text));
-        e.0.io = io;
-        e
+    /// operation timed out"`: no errno (Python's is `None`), no source.
+    pub(crate) fn timeout(text: &'static str) -> SslError {
+        SslError::new(SslErrorKind::Timeout, "TimeoutError", Cow::Borrowed(text))
     }
 
     /// Python's `OSError` (or the subclass its errno selects) from an I/O
@@ -731,7 +729,7 @@ mod tests {
 
     #[test]
     fn io_error_round_trip_keeps_the_ssl_error() {
-        let e = SslError::timeout("The read operation timed out", None);
+        let e = SslError::timeout("The read operation timed out");
         let back = SslError::from(io::Error::from(e));
         assert_eq!(back.kind(), SslErrorKind::Timeout);
         assert_eq!(back.to_string(), "The read operation timed out");
@@ -743,7 +741,7 @@ mod tests {
     fn want_read_becomes_would_block() {
         let e = SslError::ssl_family(SslErrorKind::WantRead, 2, None, Some("x"));
         assert_eq!(io::Error::from(e).kind(), io::ErrorKind::WouldBlock);
-        let t = SslError::timeout("The read operation timed out", None);
+        let t = SslError::timeout("The read operation timed out");
         assert_eq!(t.to_string(), "The read operation timed out");
         assert_eq!(io::Error::from(t).kind(), io::ErrorKind::TimedOut);
     }

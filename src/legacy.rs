@@ -10,7 +10,8 @@ use std::time::Duration;
 use crate::cert::der_cert_to_pem_cert;
 use crate::context::{Protocol, SslContext, VerifyMode};
 use crate::error::SslError;
-use crate::socket::{SslSocket, WrapOptions};
+use crate::options::WrapOptions;
+use crate::socket::SslSocket;
 
 /// The arguments of Python's `ssl.wrap_socket`, with Python's defaults
 /// (`Default`): no certificate, client side, `CERT_NONE`,

@@ -32,11 +32,16 @@
 //! # }
 //! ```
 //!
+//! The same TLS state machine also runs with no I/O of its own:
+//! [`SslContext::wrap_bio`] gives an [`SslObject`] over two [`MemoryBio`]s
+//! (Python's `SSLObject` over `MemoryBIO`), whose bytes you carry yourself
+//! ([`manual::sans_io`]).
+//!
 //! The [`manual`] module explains the design: how Python names map to Rust
 //! ([`manual::porting`]), the defaults ([`manual::defaults`]), EOF and
-//! shutdown ([`manual::eof_and_shutdown`]), non-blocking use
-//! ([`manual::nonblocking`]) and OpenSSL versions
-//! ([`manual::openssl_versions`]).
+//! shutdown ([`manual::eof_and_shutdown`]), non-blocking use and timeouts
+//! ([`manual::nonblocking`]), sans-IO ([`manual::sans_io`]) and OpenSSL
+//! versions ([`manual::openssl_versions`]).
 //!
 //! ## Deliberate differences from the pinned API sketch
 //!
@@ -44,12 +49,27 @@
 //! switches the mode to `CERT_REQUIRED`, as CPython 3.7+ does, rather than
 //! failing; the `ValueError` in Python (and here) is the other direction:
 //! `set_verify_mode(CERT_NONE)` while `check_hostname` is on.
+//!
+//! [`MemoryBio::write`] after [`MemoryBio::write_eof`] is an error of kind
+//! [`SslErrorKind::Ssl`] (`SSLError: ('cannot write() after write_eof()',)`),
+//! as CPython raises it, not the `Value` error the sketch names.
 #![deny(unsafe_code)]
 #![deny(missing_docs, missing_debug_implementations, rust_2018_idioms)]
 #![warn(clippy::exhaustive_enums)]
 #![doc(test(attr(deny(warnings))))]
 
+// The layers, data flowing one way (each imports only those below it):
+//
+//   context      configuration (SslContext): settings, then an OpenSSL context
+//   conn         the TLS state machine (Conn), written once
+//   socket       SslSocket: drives Conn over a stream, with deadlines
+//   object       SslObject: drives Conn over two MemoryBios (sans-IO)
+//   listener     SslListener: accepts and wraps
+//   cert, legacy, session, options, memory_bio: what those take and give
+//   error        SslError: Python's exceptions from OpenSSL's failures
+//   ffi          the only unsafe code: OpenSSL (and poll(2)) calls
 mod cert;
+mod conn;
 mod constants;
 mod context;
 mod err_names;
@@ -60,6 +80,10 @@ mod idna;
 mod legacy;
 mod listener;
 pub mod manual;
+mod memory_bio;
+mod object;
+mod options;
+mod session;
 mod socket;
 
 pub use cert::{
@@ -73,7 +97,11 @@ pub use context::{
 pub use error::{SslError, SslErrorKind};
 pub use legacy::{get_server_certificate, wrap_socket, LegacyWrapArgs};
 pub use listener::SslListener;
-pub use socket::{SslSession, SslSocket, WrapOptions};
+pub use memory_bio::MemoryBio;
+pub use object::SslObject;
+pub use options::WrapOptions;
+pub use session::SslSession;
+pub use socket::SslSocket;
 
 /// The OpenSSL version sslwrap runs on, e.g. `"OpenSSL 3.0.19 27 Jan 2026"`.
 ///
@@ -103,6 +131,9 @@ mod tests {
         send_sync::<crate::SslSession>();
         send_sync::<crate::SslListener>();
         send::<crate::SslSocket<std::net::TcpStream>>();
+        send_sync::<crate::SslSocket<std::net::TcpStream>>();
+        send::<crate::SslObject>();
+        send::<crate::MemoryBio>();
     }
 }
 

@@ -6,8 +6,26 @@ use std::time::Duration;
 
 use openssl::error::ErrorStack;
 
+use crate::context::{ConnConfig, SslContext};
 use crate::error::SslError;
-use crate::socket::{SocketConfig, SslSocket, WrapOptions};
+use crate::options::WrapOptions;
+use crate::socket::SslSocket;
+
+impl SslContext {
+    /// Wraps a listening socket: [`SslListener::accept`] returns server-side
+    /// [`SslSocket`]s, handshaken.
+    ///
+    /// Python: `SSLContext.wrap_socket(listening_sock, server_side=True)`
+    /// followed by `accept()`. OpenSSL: as [`wrap_socket`](Self::wrap_socket)
+    /// with `SSL_set_accept_state`.
+    ///
+    /// The listener uses the context as it is now; later changes to `self`
+    /// do not reach it (Python's would see them).
+    pub fn wrap_listener(&self, listener: TcpListener) -> SslListener {
+        let ctx = self.built().cloned();
+        SslListener::new(listener, ctx, self.conn_config())
+    }
+}
 
 /// A listening TCP socket that hands out server-side [`SslSocket`]s.
 ///
@@ -21,7 +39,7 @@ use crate::socket::{SocketConfig, SslSocket, WrapOptions};
 pub struct SslListener {
     listener: TcpListener,
     ctx: Result<openssl::ssl::SslContext, ErrorStack>,
-    config: SocketConfig,
+    config: ConnConfig,
     do_handshake_on_connect: bool,
     suppress_ragged_eofs: bool,
     handshake_timeout: Option<Duration>,
@@ -31,7 +49,7 @@ impl SslListener {
     pub(crate) fn new(
         listener: TcpListener,
         ctx: Result<openssl::ssl::SslContext, SslError>,
-        config: SocketConfig,
+        config: ConnConfig,
     ) -> SslListener {
         // A build failure (never expected: settings are checked when set) is
         // reported by `accept`.
@@ -58,9 +76,10 @@ impl SslListener {
     }
 
     /// A timeout for each accepted socket, set before its handshake and
-    /// left in place (as `settimeout` on it would). `None` (the default)
-    /// blocks, as Python's accepted sockets do, so one silent client holds
-    /// up `accept`.
+    /// left in place (as `settimeout` on it would): the handshake `accept`
+    /// runs must end within it, however slowly the client sends. `None`
+    /// (the default) blocks, as Python's accepted sockets do, so one silent
+    /// client holds up `accept`.
     pub fn set_handshake_timeout(&mut self, t: Option<Duration>) {
         self.handshake_timeout = t;
     }

@@ -1,11 +1,11 @@
-//! The TLS connection over a Rust stream: an `SSL` whose BIO calls the
+//! The transport of `SslSocket`: a BIO whose callbacks call a Rust
 //! stream's `Read`/`Write`.
 //!
 //! Like the `openssl` crate's `SslStream`, with two differences that Python
 //! parity needs: the BIO answers `BIO_CTRL_EOF` (so OpenSSL 3 reports a
 //! peer's TCP close without close_notify as `UNEXPECTED_EOF_WHILE_READING`,
 //! and `SSL_OP_IGNORE_UNEXPECTED_EOF` works), and the stream can be taken
-//! back out ([`TlsStream::into_inner`], for `unwrap()`).
+//! back out (`into_inner`, for `unwrap()`).
 //!
 //! Every callback runs its body in `catch_unwind`; a panic is stored and
 //! re-raised by the Rust caller after OpenSSL returns.
@@ -13,33 +13,24 @@
 use std::any::Any;
 use std::io::{self, Read, Write};
 use std::marker::PhantomData;
-use std::mem::ManuallyDrop;
 use std::os::raw::{c_char, c_int, c_long, c_void};
 use std::panic::{catch_unwind, resume_unwind, AssertUnwindSafe};
 
-use foreign_types::ForeignType;
+use foreign_types::{ForeignType, ForeignTypeRef};
 use openssl::error::ErrorStack;
-use openssl::ssl::{ErrorCode, ShutdownResult, ShutdownState, Ssl, SslRef};
+use openssl::ssl::{Ssl, SslRef};
 use openssl_sys as sys;
 
+use super::tls::{Tls, Transport};
 use super::{cvt, cvt_p};
 
-/// A failed TLS operation, as OpenSSL reported it: `SSL_get_error`'s code,
-/// the error queue (drained), and the stream's own error if it had one.
-#[derive(Debug)]
-pub(crate) struct Failure {
-    /// What the OpenSSL call returned (`SSL_read_ex`/`SSL_write_ex` return
-    /// 0 on failure, `SSL_do_handshake`/`SSL_shutdown` -1).
-    pub(crate) ret: c_int,
-    pub(crate) code: ErrorCode,
-    pub(crate) stack: ErrorStack,
-    pub(crate) io: Option<io::Error>,
-}
-
-/// An `SSL` reading and writing through a stream `S`.
-pub(crate) struct TlsStream<S> {
-    ssl: ManuallyDrop<Ssl>,
-    method: ManuallyDrop<BioMethod>,
+/// The transport of an `SSL` over a stream `S`: the `BIO_METHOD` whose
+/// callbacks reach the stream, kept alive as long as the BIO. The stream
+/// itself lives in the BIO's data (a boxed [`State`]), where the callbacks
+/// find it.
+pub(crate) struct StreamTransport<S> {
+    /// Kept only to outlive the BIO (freed with the transport, after it).
+    _method: BioMethod,
     _stream: PhantomData<S>,
 }
 
@@ -60,10 +51,19 @@ foreign_types::foreign_type! {
     pub struct BioMethodRef;
 }
 
-impl<S: Read + Write> TlsStream<S> {
+// SAFETY: a BIO_METHOD is a table of function pointers, written only while
+// `BioMethod::new` builds it and read-only afterwards.
+unsafe impl Send for BioMethod {}
+// SAFETY: as above.
+unsafe impl Sync for BioMethod {}
+
+/// An `SSL` over a stream.
+type TlsStream<S> = Tls<StreamTransport<S>>;
+
+impl<S: Read + Write> Tls<StreamTransport<S>> {
     /// Attaches `stream` to `ssl` through a new BIO (`BIO_new`,
     /// `SSL_set_bio`).
-    pub(crate) fn new(ssl: Ssl, stream: S) -> Result<TlsStream<S>, ErrorStack> {
+    pub(crate) fn over_stream(ssl: Ssl, stream: S) -> Result<TlsStream<S>, ErrorStack> {
         let method = BioMethod::new::<S>()?;
         let state = Box::new(State {
             stream,
@@ -71,141 +71,49 @@ impl<S: Read + Write> TlsStream<S> {
             panic: None,
             eof: false,
         });
-        // SAFETY: `method` is a valid BIO_METHOD that outlives the BIO (the
-        // TlsStream drops the SSL, which frees the BIO, before the method).
-        // The BIO takes ownership of `state` (freed by `destroy` or taken
-        // back by `into_inner`). SSL_set_bio takes the BIO's one reference
-        // for both directions.
+        // SAFETY: `method` is a valid BIO_METHOD that outlives the BIO (Tls
+        // drops the SSL, which frees the BIO, before the transport that owns
+        // the method). The BIO takes ownership of `state` (freed by
+        // `destroy` or taken back by `into_inner`). SSL_set_bio takes the
+        // BIO's one reference for both directions.
         unsafe {
             let bio = cvt_p(sys::BIO_new(method.as_ptr()))?;
             sys::BIO_set_data(bio, Box::into_raw(state) as *mut c_void);
             sys::BIO_set_init(bio, 1);
             sys::SSL_set_bio(ssl.as_ptr(), bio, bio);
         }
-        Ok(TlsStream {
-            ssl: ManuallyDrop::new(ssl),
-            method: ManuallyDrop::new(method),
+        let transport = StreamTransport {
+            _method: method,
             _stream: PhantomData,
-        })
-    }
-
-    /// `SSL_do_handshake`.
-    pub(crate) fn do_handshake(&mut self) -> Result<(), Failure> {
-        // SAFETY: the SSL is live and has our BIO attached.
-        let r = unsafe { sys::SSL_do_handshake(self.ssl.as_ptr()) };
-        if r > 0 {
-            Ok(())
-        } else {
-            Err(self.failure(r))
-        }
-    }
-
-    /// `SSL_read_ex`; `Ok(0)` for an empty `buf` without calling OpenSSL.
-    #[inline]
-    pub(crate) fn read(&mut self, buf: &mut [u8]) -> Result<usize, Failure> {
-        if buf.is_empty() {
-            return Ok(0);
-        }
-        let mut n = 0;
-        // SAFETY: `buf` is valid for `buf.len()` writable bytes; OpenSSL
-        // writes at most that many and reports the count in `n`.
-        let r = unsafe {
-            sys::SSL_read_ex(
-                self.ssl.as_ptr(),
-                buf.as_mut_ptr() as *mut c_void,
-                buf.len(),
-                &mut n,
-            )
         };
-        if r > 0 {
-            Ok(n)
-        } else {
-            Err(self.failure(r))
-        }
-    }
-
-    /// `SSL_write_ex`; `Ok(0)` for an empty `buf` without calling OpenSSL.
-    #[inline]
-    pub(crate) fn write(&mut self, buf: &[u8]) -> Result<usize, Failure> {
-        if buf.is_empty() {
-            return Ok(0);
-        }
-        let mut n = 0;
-        // SAFETY: `buf` is valid for `buf.len()` readable bytes.
-        let r = unsafe {
-            sys::SSL_write_ex(
-                self.ssl.as_ptr(),
-                buf.as_ptr() as *const c_void,
-                buf.len(),
-                &mut n,
-            )
-        };
-        if r > 0 {
-            Ok(n)
-        } else {
-            Err(self.failure(r))
-        }
-    }
-
-    /// `SSL_shutdown`: `Sent` when our close_notify went out, `Received`
-    /// when the peer's has arrived too.
-    pub(crate) fn shutdown(&mut self) -> Result<ShutdownResult, Failure> {
-        // SAFETY: the SSL is live and has our BIO attached.
-        match unsafe { sys::SSL_shutdown(self.ssl.as_ptr()) } {
-            0 => Ok(ShutdownResult::Sent),
-            1 => Ok(ShutdownResult::Received),
-            r => Err(self.failure(r)),
-        }
+        Ok(Tls::attached(ssl, transport))
     }
 
     /// Flushes the stream (`BIO_flush` has nothing of its own to flush).
     pub(crate) fn flush(&mut self) -> io::Result<()> {
         self.state_mut().stream.flush()
     }
+}
 
-    /// Python's `PySSL_SetError` inputs: `SSL_get_error`, the drained
-    /// queue, the stream's error. Re-raises a panic from a callback.
-    #[cold]
-    fn failure(&mut self, ret: c_int) -> Failure {
-        if let Some(payload) = self.state_mut().panic.take() {
+impl<S> Transport for StreamTransport<S> {
+    fn take_error(&mut self, ssl: &SslRef) -> Option<io::Error> {
+        // SAFETY: the SSL's rbio is the BIO made in `over_stream`, whose
+        // data is our State<S> while the Tls lives; the Tls is borrowed
+        // mutably by the caller, so this borrow is unique.
+        let state = unsafe { state::<S>(rbio(ssl)) };
+        if let Some(payload) = state.panic.take() {
             resume_unwind(payload);
         }
-        // SAFETY: the SSL is live; SSL_get_error only reads its state and
-        // the thread's error queue.
-        let code = ErrorCode::from_raw(unsafe { sys::SSL_get_error(self.ssl.as_ptr(), ret) });
-        let stack = ErrorStack::get();
-        let io = self.state_mut().error.take();
-        Failure {
-            ret,
-            code,
-            stack,
-            io,
-        }
+        state.error.take()
     }
 }
 
-impl<S> TlsStream<S> {
-    /// The `SSL`.
-    pub(crate) fn ssl(&self) -> &SslRef {
-        &self.ssl
-    }
-
-    /// The `SSL`, mutably.
-    pub(crate) fn ssl_mut(&mut self) -> &mut SslRef {
-        &mut self.ssl
-    }
-
-    /// `SSL_get_shutdown`.
-    pub(crate) fn get_shutdown(&self) -> ShutdownState {
-        // SAFETY: the SSL is live; this reads a field.
-        ShutdownState::from_bits_retain(unsafe { sys::SSL_get_shutdown(self.ssl.as_ptr()) })
-    }
-
+impl<S> Tls<StreamTransport<S>> {
     /// The stream.
     pub(crate) fn get_ref(&self) -> &S {
         // SAFETY: the BIO's data is our State<S> while `self` lives (set in
-        // `new`, cleared only by `into_inner`, which consumes `self`).
-        unsafe { &(*(sys::BIO_get_data(self.rbio()) as *const State<S>)).stream }
+        // `over_stream`, cleared only by `into_inner`, which consumes `self`).
+        unsafe { &(*(sys::BIO_get_data(rbio(self.ssl())) as *const State<S>)).stream }
     }
 
     /// The stream, mutably.
@@ -214,54 +122,32 @@ impl<S> TlsStream<S> {
     }
 
     /// Detaches the stream and frees the `SSL` (no TLS shutdown).
-    pub(crate) fn into_inner(mut self) -> S {
-        let bio = self.rbio();
-        // SAFETY: the data pointer is the Box<State<S>> from `new`; after
-        // clearing it, `destroy` (run when the SSL is freed below) frees
-        // nothing, so the Box is owned here exactly once.
+    pub(crate) fn into_inner(self) -> S {
+        let bio = rbio(self.ssl());
+        // SAFETY: the data pointer is the Box<State<S>> from `over_stream`;
+        // after clearing it, `destroy` (run when the SSL is freed below)
+        // frees nothing, so the Box is owned here exactly once.
         let state = unsafe {
             let data = sys::BIO_get_data(bio) as *mut State<S>;
             sys::BIO_set_data(bio, std::ptr::null_mut());
             Box::from_raw(data)
         };
-        // SAFETY: `self` is forgotten right after, so these are dropped once;
-        // the SSL (and with it the BIO) goes before the method it uses.
-        unsafe {
-            ManuallyDrop::drop(&mut self.ssl);
-            ManuallyDrop::drop(&mut self.method);
-        }
-        std::mem::forget(self);
+        // Frees the SSL (and the BIO), then the method.
+        drop(self.into_transport());
         state.stream
-    }
-
-    fn rbio(&self) -> *mut sys::BIO {
-        // SAFETY: the SSL is live; SSL_get_rbio returns the BIO set in `new`.
-        unsafe { sys::SSL_get_rbio(self.ssl.as_ptr()) }
     }
 
     fn state_mut(&mut self) -> &mut State<S> {
         // SAFETY: as in `get_ref`; `&mut self` makes the borrow unique.
-        unsafe { &mut *(sys::BIO_get_data(self.rbio()) as *mut State<S>) }
+        unsafe { state::<S>(rbio(self.ssl())) }
     }
 }
 
-impl<S> Drop for TlsStream<S> {
-    fn drop(&mut self) {
-        // SAFETY: dropped once, the SSL (and its BIO) before the method.
-        unsafe {
-            ManuallyDrop::drop(&mut self.ssl);
-            ManuallyDrop::drop(&mut self.method);
-        }
-    }
+/// `SSL_get_rbio`: the BIO made in `over_stream`.
+fn rbio(ssl: &SslRef) -> *mut sys::BIO {
+    // SAFETY: the SSL is live; SSL_get_rbio returns its read BIO.
+    unsafe { sys::SSL_get_rbio(ssl.as_ptr()) }
 }
-
-// SAFETY: the TlsStream owns the SSL and the stream exclusively; moving it
-// to another thread moves both. OpenSSL's SSL is usable from any one thread
-// at a time.
-unsafe impl<S: Send> Send for TlsStream<S> {}
-// SAFETY: `&TlsStream` gives only `&SslRef` (read-only OpenSSL getters,
-// which rust-openssl also exposes through `&`) and `&S`.
-unsafe impl<S: Sync> Sync for TlsStream<S> {}
 
 impl BioMethod {
     fn new<S: Read + Write>() -> Result<BioMethod, ErrorStack> {

@@ -1,4 +1,4 @@
-//! The only module that calls OpenSSL directly.
+//! The only module that calls OpenSSL (or the OS) directly: all `unsafe` code.
 //!
 //! The `openssl` crate covers most of what sslwrap needs. What it does not
 //! expose is declared or called here, through `openssl-sys` and
@@ -10,7 +10,9 @@
 //! from a C return code to an error (as in rust-openssl's `lib.rs`).
 //!
 //! Layout: one file per OpenSSL area, functions sorted by the C name they
-//! wrap: `bio` (the `SSL` over a Rust stream), `ssl` (`SSL_*`,
+//! wrap: `tls` (an `SSL` attached to its BIOs: handshake, read, write,
+//! shutdown), `bio` (the BIO over a Rust stream), `mem` (memory BIOs),
+//! `os` (`poll(2)` for socket timeouts), `ssl` (`SSL_*`,
 //! `SSL_CTX_*`), `store` (`X509_STORE_*`, reading `cadata` certificates),
 //! `x509` (`X509_*`, `GENERAL_NAME`, `ASN1_*`, reading a PEM certificate
 //! file for `decode_cert`).
@@ -18,17 +20,22 @@
 
 use std::os::raw::c_int;
 
-use foreign_types::ForeignType;
 use openssl::error::ErrorStack;
 
 mod bio;
+mod mem;
+mod os;
 mod ssl;
 mod store;
+mod tls;
 mod x509;
 
-pub(crate) use self::bio::{Failure, TlsStream};
+pub(crate) use self::bio::StreamTransport;
+pub(crate) use self::mem::{MemBio, MemBioRef, MemTransport};
+pub(crate) use self::os::poll_fd;
 pub(crate) use self::ssl::*;
 pub(crate) use self::store::*;
+pub(crate) use self::tls::{Failure, Tls, Transport};
 pub(crate) use self::x509::*;
 
 /// A C return code of `1` (or more) is success; anything else drains the
@@ -60,41 +67,4 @@ pub(crate) fn with_errno<T>(f: impl FnOnce() -> T) -> (T, i32) {
     // SAFETY: as above.
     let errno = unsafe { *libc::__errno_location() };
     (out, errno)
-}
-
-foreign_types::foreign_type! {
-    /// A memory BIO (`BIO_s_mem`) that OpenSSL's printing functions write to.
-    type CType = openssl_sys::BIO;
-    fn drop = openssl_sys::BIO_free_all;
-    pub struct MemBio;
-    /// Borrowed [`MemBio`].
-    pub struct MemBioRef;
-}
-
-impl MemBio {
-    /// `BIO_new(BIO_s_mem())`.
-    pub(crate) fn new() -> Result<MemBio, ErrorStack> {
-        // SAFETY: BIO_s_mem returns a static method table; BIO_new returns an
-        // owned BIO or null, which cvt_p turns into an error.
-        unsafe {
-            let bio = cvt_p(openssl_sys::BIO_new(openssl_sys::BIO_s_mem()))?;
-            Ok(MemBio::from_ptr(bio))
-        }
-    }
-
-    /// The bytes written so far (`BIO_get_mem_data`).
-    pub(crate) fn contents(&self) -> &[u8] {
-        let mut ptr = std::ptr::null_mut();
-        // SAFETY: BIO_get_mem_data stores a pointer to the BIO's own buffer
-        // and returns its length; the buffer lives as long as `self` and is
-        // not written while `&self` is borrowed.
-        unsafe {
-            let len = openssl_sys::BIO_get_mem_data(self.as_ptr(), &mut ptr);
-            if ptr.is_null() || len <= 0 {
-                &[]
-            } else {
-                std::slice::from_raw_parts(ptr as *const u8, len as usize)
-            }
-        }
-    }
 }

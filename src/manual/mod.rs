@@ -4,6 +4,7 @@
 //! * [`defaults`]: what a new context starts with, and why.
 //! * [`eof_and_shutdown`]: ragged EOFs, close_notify, `unwrap`.
 //! * [`nonblocking`]: `WantRead`/`WantWrite`, timeouts.
+//! * [`sans_io`]: `SslObject` over `MemoryBio`, beside Python's `SSLObject`.
 //! * [`openssl_versions`]: which OpenSSL, and what differs between them.
 
 pub mod defaults;
@@ -11,3 +12,4 @@ pub mod eof_and_shutdown;
 pub mod nonblocking;
 pub mod openssl_versions;
 pub mod porting;
+pub mod sans_io;

@@ -3,10 +3,15 @@
 //! sslwrap follows Python's three socket modes on `SslSocket<TcpStream>`:
 //!
 //! * blocking (`settimeout(None)`, the default): every call waits;
-//! * timeout (`settimeout(Some(d))`): a wait longer than `d` fails with
-//!   [`SslErrorKind::Timeout`], whose message names the operation ("The
-//!   handshake operation timed out", "The read operation timed out", "The
-//!   write operation timed out");
+//! * timeout (`settimeout(Some(d))`): each call gets one deadline `d` from
+//!   its start, as in CPython's `_ssl.c`; the socket is non-blocking at the
+//!   OS level and the call polls it for the time left. Past the deadline it
+//!   fails with [`SslErrorKind::Timeout`] (no errno, as Python's
+//!   `TimeoutError`), whose message names the operation ("The handshake
+//!   operation timed out", "The read operation timed out", "The write
+//!   operation timed out"). A peer that sends one byte at a time cannot
+//!   stretch a call past `d`; `sendall` has one deadline for all of its
+//!   data;
 //! * non-blocking (`settimeout(Some(Duration::ZERO))` or
 //!   `setblocking(false)`): a call that would wait fails at once with
 //!   [`SslErrorKind::WantRead`] or [`SslErrorKind::WantWrite`]; wait for

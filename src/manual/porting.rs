@@ -36,6 +36,9 @@
 //! | `s.unwrap()` | [`SslSocket::unwrap`] (or [`SslSocket::shutdown_tls`] then [`SslSocket::into_inner`] when non-blocking) |
 //! | `s.settimeout(t)`, `s.setblocking(b)`, `s.gettimeout()` | [`SslSocket::settimeout`], [`SslSocket::setblocking`], [`SslSocket::gettimeout`] (on `SslSocket<TcpStream>`) |
 //! | `s.close()` | drop the socket (no close_notify, like Python) |
+//! | `ssl.MemoryBIO()`, `.write(b)`, `.read(n)`, `.pending`, `.write_eof()`, `.eof` | [`MemoryBio::new`], [`MemoryBio::write`], [`MemoryBio::read`] (or [`MemoryBio::read_into`]), [`MemoryBio::pending`], [`MemoryBio::write_eof`], [`MemoryBio::eof`] |
+//! | `ctx.wrap_bio(incoming, outgoing, server_side, server_hostname, session)` | [`SslContext::wrap_bio`] → [`SslObject`] (see [`sans_io`](super::sans_io)) |
+//! | `obj.do_handshake()`, `obj.read(n)`, `obj.write(b)`, `obj.unwrap()` | [`SslObject::do_handshake`], [`SslObject::read`] (or [`SslObject::read_into`]), [`SslObject::write`], [`SslObject::unwrap`]; the inspection methods as on `SslSocket` |
 //! | `ssl.wrap_socket(sock, keyfile, certfile, …)` | [`wrap_socket`]`(sock, `[`LegacyWrapArgs`]` { … })` |
 //! | `ssl.get_server_certificate((host, port))` | [`get_server_certificate`]`((host, port), None, None)` |
 //! | `ssl.DER_cert_to_PEM_cert`, `ssl.PEM_cert_to_DER_cert` | [`der_cert_to_pem_cert`], [`pem_cert_to_der_cert`] |

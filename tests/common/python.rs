@@ -85,18 +85,48 @@ pub fn python3() -> &'static Path {
 /// whose stderr is kept for failure messages. Killed on drop.
 pub struct PyProcess {
     child: Child,
+    /// Piped for [`PyProcess::talk`]ers, else `None` (stdin is null).
+    stdin: Option<std::process::ChildStdin>,
     lines: Receiver<String>,
     stderr: Option<JoinHandle<String>>,
     deadline: Instant,
 }
 
 impl PyProcess {
-    fn spawn(mut cmd: Command) -> std::io::Result<PyProcess> {
+    fn spawn(cmd: Command) -> std::io::Result<PyProcess> {
+        PyProcess::spawn_with(cmd, Stdio::null())
+    }
+
+    /// `python3 script args…` with stdin piped: a peer that the test talks
+    /// to line by line ([`PyProcess::send_line`], [`PyProcess::next_line`]).
+    pub fn talk(script: &Path, args: &[&str]) -> PyProcess {
+        let mut cmd = Command::new(python3());
+        cmd.arg(script).args(args);
+        PyProcess::spawn_with(cmd, Stdio::piped())
+            .unwrap_or_else(|e| panic!("cannot run {}: {e}", script.display()))
+    }
+
+    /// Writes one line to the child's stdin.
+    pub fn send_line(&mut self, line: &str) -> Result<(), String> {
+        use std::io::Write as _;
+        let stdin = self.stdin.as_mut().ok_or("stdin is not piped")?;
+        writeln!(stdin, "{line}")
+            .and_then(|()| stdin.flush())
+            .map_err(|e| {
+                format!(
+                    "writing to the child: {e}; stderr:\n{}",
+                    self.kill_and_stderr()
+                )
+            })
+    }
+
+    fn spawn_with(mut cmd: Command, stdin: Stdio) -> std::io::Result<PyProcess> {
         let mut child = cmd
-            .stdin(Stdio::null())
+            .stdin(stdin)
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()?;
+        let stdin_pipe = child.stdin.take();
         let stdout = child.stdout.take().expect("piped stdout");
         let mut stderr = child.stderr.take().expect("piped stderr");
         let (tx, lines) = mpsc::channel();
@@ -115,6 +145,7 @@ impl PyProcess {
         });
         Ok(PyProcess {
             child,
+            stdin: stdin_pipe,
             lines,
             stderr: Some(stderr),
             deadline: Instant::now() + PEER_DEADLINE,

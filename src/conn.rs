@@ -1,0 +1,393 @@
+//! The TLS state machine shared by [`SslSocket`](crate::SslSocket) and
+//! [`SslObject`](crate::SslObject): CPython's `_ssl._SSLSocket`.
+//!
+//! A [`Conn`] owns one `SSL` and what Python keeps beside it (the side, the
+//! server name, the context it came from). It is written once, whatever the
+//! `SSL` reads and writes through: the drivers differ only in how they wait.
+//!
+//! * [`Conn::new`] is `newPySSLSocket`: Python's checks, `SSL_new`, SNI and
+//!   the name to verify, post-handshake auth, the session to resume, the
+//!   connect or accept state.
+//! * [`Conn::handshake`], [`Conn::read`], [`Conn::write`] and
+//!   [`Conn::shutdown`] are one step of `do_handshake`, `read`, `write` and
+//!   `shutdown`: they return OpenSSL's [`Failure`] untouched when OpenSSL
+//!   must wait (`SSL_ERROR_WANT_*`), so that a driver can wait its own way
+//!   (poll a socket until its deadline, return `WantRead` to the caller of
+//!   an `SslObject`, park an async task) and call again.
+//! * [`Conn::error`] is `PySSL_SetError`: a failure becomes Python's
+//!   exception.
+//! * The inspection methods (`getpeercert`, `cipher`, `version`, …) are
+//!   here too, and the drivers expose them with [`inspection_methods!`].
+//!
+//! The read and write paths add nothing to `SSL_read_ex`/`SSL_write_ex` on
+//! success: no allocation, copy, lock or system call.
+
+use openssl::ssl::{self, ErrorCode, ShutdownResult, ShutdownState, Ssl, SslContextRef};
+
+use crate::cert::PeerCert;
+use crate::context::{ConnConfig, Protocol};
+use crate::error::{Peer, SslError};
+use crate::ffi::{self, Failure, Tls, Transport};
+use crate::session::SslSession;
+
+/// One TLS connection: the `SSL`, attached to its transport, and what
+/// Python keeps beside it.
+pub(crate) struct Conn<T> {
+    tls: Tls<T>,
+    server_side: bool,
+    server_hostname: Option<String>,
+    context_id: u64,
+}
+
+impl<T> Conn<T> {
+    /// Python's `newPySSLSocket`: a connection of `ctx` on the given side,
+    /// with `server_hostname` (already IDNA-encoded, as `ssl.py`'s
+    /// `_encode_hostname` leaves it) and a session to resume; `attach`
+    /// connects the new `SSL` to its transport.
+    ///
+    /// The checks and their order are CPython's: a NUL in the name
+    /// (`TypeError`), the context's protocol against the side, an empty or
+    /// dotted name, the session. What `ssl.py` checks before (the
+    /// `server_side` conflicts, `check_hostname`) is the socket's business.
+    pub(crate) fn new(
+        ctx: &SslContextRef,
+        config: ConnConfig,
+        server_side: bool,
+        server_hostname: Option<String>,
+        session: Option<&SslSession>,
+        attach: impl FnOnce(Ssl) -> Result<Tls<T>, SslError>,
+    ) -> Result<Conn<T>, SslError> {
+        if server_hostname.as_deref().is_some_and(|n| n.contains('\0')) {
+            return Err(SslError::type_error(
+                "argument must be encoded string without null bytes, not str",
+            ));
+        }
+        match (config.protocol, server_side) {
+            (Protocol::TlsClient, true) => {
+                return Err(SslError::ssl_text(
+                    "Cannot create a server socket with a PROTOCOL_TLS_CLIENT context",
+                ))
+            }
+            (Protocol::TlsServer, false) => {
+                return Err(SslError::ssl_text(
+                    "Cannot create a client socket with a PROTOCOL_TLS_SERVER context",
+                ))
+            }
+            _ => {}
+        }
+        let mut ssl = Ssl::new(ctx)?;
+        if let Some(name) = &server_hostname {
+            configure_hostname(&mut ssl, name, config.check_hostname)?;
+        }
+        if config.post_handshake_auth {
+            ffi::ssl_enable_post_handshake_auth(&mut ssl, server_side);
+        }
+        if server_side {
+            ssl.set_accept_state();
+        } else {
+            ssl.set_connect_state();
+        }
+        if let Some(session) = session {
+            if server_side {
+                return Err(SslError::value(
+                    "Cannot set session for server-side SSLSocket.",
+                ));
+            }
+            let copy = session.for_context(config.context_id)?;
+            ffi::ssl_set_session(&mut ssl, &copy)?;
+        }
+        Ok(Conn {
+            tls: attach(ssl)?,
+            server_side,
+            server_hostname,
+            context_id: config.context_id,
+        })
+    }
+
+    /// The `SSL` and its transport.
+    pub(crate) fn tls(&self) -> &Tls<T> {
+        &self.tls
+    }
+
+    /// The `SSL` and its transport, mutably.
+    pub(crate) fn tls_mut(&mut self) -> &mut Tls<T> {
+        &mut self.tls
+    }
+
+    /// Gives up the connection without a TLS shutdown, returning the `SSL`
+    /// and its transport.
+    pub(crate) fn into_tls(self) -> Tls<T> {
+        self.tls
+    }
+
+    /// Python's `PySSL_SetError` (after the driver's timeout check): the
+    /// exception for a failed step.
+    #[cold]
+    pub(crate) fn error(&self, e: Failure) -> SslError {
+        let verify_result = i64::from(self.tls.ssl().verify_result().as_raw());
+        SslError::from_ssl(
+            e,
+            Peer {
+                verify_result,
+                verify_string: ffi::verify_cert_error_string(verify_result),
+                server_hostname: self.server_hostname.as_deref(),
+            },
+        )
+    }
+}
+
+impl<T: Transport> Conn<T> {
+    /// One step of the handshake (`SSL_do_handshake`).
+    pub(crate) fn handshake(&mut self) -> Result<(), Failure> {
+        self.tls.do_handshake()
+    }
+
+    /// One `SSL_read_ex` into `buf`. `Ok(0)` at the peer's close_notify when
+    /// only it has been seen (`SSL_RECEIVED_SHUTDOWN`), as `_ssl.c`'s read
+    /// returns `b''`; a close_notify after our own shutdown is a
+    /// [`Failure`] (`SSLZeroReturnError`), as there.
+    #[inline]
+    pub(crate) fn read(&mut self, buf: &mut [u8]) -> Result<usize, Failure> {
+        match self.tls.read(buf) {
+            Ok(n) => Ok(n),
+            Err(e) => self.read_failed(e),
+        }
+    }
+
+    #[cold]
+    fn read_failed(&self, e: Failure) -> Result<usize, Failure> {
+        if e.code == ErrorCode::ZERO_RETURN && self.tls.get_shutdown() == ShutdownState::RECEIVED {
+            return Ok(0);
+        }
+        Err(e)
+    }
+
+    /// One `SSL_write_ex` of `buf`.
+    #[inline]
+    pub(crate) fn write(&mut self, buf: &[u8]) -> Result<usize, Failure> {
+        self.tls.write(buf)
+    }
+
+    /// Python's `_ssl._SSLSocket.shutdown` loop: `SSL_shutdown`, called
+    /// again once after it returns 0 (our close_notify sent) to wait for
+    /// the peer's, and at most twice with 0 (`zeros`, kept by the caller
+    /// across the retries of one call). `Ok` when done.
+    pub(crate) fn shutdown(&mut self, zeros: &mut u32) -> Result<(), Failure> {
+        loop {
+            match self.tls.shutdown()? {
+                ShutdownResult::Received => return Ok(()),
+                ShutdownResult::Sent => {
+                    *zeros += 1;
+                    if *zeros > 1 {
+                        return Ok(());
+                    }
+                }
+            }
+        }
+    }
+
+    /// Asks a TLS 1.3 client for its certificate now
+    /// (`SSL_verify_client_post_handshake`).
+    pub(crate) fn verify_client_post_handshake(&mut self) -> Result<(), SslError> {
+        ffi::ssl_verify_client_post_handshake(self.tls.ssl_mut()).map_err(SslError::from)
+    }
+}
+
+/// The inspection methods, written once for every driver.
+impl<T> Conn<T> {
+    pub(crate) fn pending(&self) -> usize {
+        self.tls.ssl().pending()
+    }
+
+    pub(crate) fn getpeercert(&self) -> Result<Option<PeerCert>, SslError> {
+        let ssl = self.tls.ssl();
+        if !ssl.is_init_finished() {
+            return Err(SslError::value("handshake not done yet"));
+        }
+        let Some(cert) = ssl.peer_certificate() else {
+            return Ok(None);
+        };
+        if !ssl
+            .ssl_context()
+            .verify_mode()
+            .contains(ssl::SslVerifyMode::PEER)
+        {
+            return Ok(Some(PeerCert::default()));
+        }
+        PeerCert::from_x509(&cert).map(Some)
+    }
+
+    pub(crate) fn getpeercert_der(&self) -> Result<Option<Vec<u8>>, SslError> {
+        let ssl = self.tls.ssl();
+        if !ssl.is_init_finished() {
+            return Err(SslError::value("handshake not done yet"));
+        }
+        match ssl.peer_certificate() {
+            Some(cert) => Ok(Some(cert.to_der()?)),
+            None => Ok(None),
+        }
+    }
+
+    pub(crate) fn cipher(&self) -> Option<(String, String, i32)> {
+        let c = self.tls.ssl().current_cipher()?;
+        Some((c.name().to_owned(), c.version().to_owned(), c.bits().secret))
+    }
+
+    pub(crate) fn version(&self) -> Option<String> {
+        let ssl = self.tls.ssl();
+        if !ssl.is_init_finished() {
+            return None;
+        }
+        match ssl.version_str() {
+            "unknown" => None,
+            v => Some(v.to_owned()),
+        }
+    }
+
+    pub(crate) fn selected_alpn_protocol(&self) -> Option<String> {
+        self.tls
+            .ssl()
+            .selected_alpn_protocol()
+            .map(|p| String::from_utf8_lossy(p).into_owned())
+    }
+
+    pub(crate) fn session(&self) -> Option<SslSession> {
+        SslSession::copy_of(self.tls.ssl().session()?, self.context_id)
+    }
+
+    pub(crate) fn session_reused(&self) -> bool {
+        self.tls.ssl().session_reused()
+    }
+
+    pub(crate) fn server_side(&self) -> bool {
+        self.server_side
+    }
+
+    pub(crate) fn server_hostname(&self) -> Option<&str> {
+        self.server_hostname.as_deref()
+    }
+}
+
+/// Python's `_ssl_configure_hostname`: SNI for names (never for IP
+/// addresses), and the name or address to verify when `check_hostname`.
+fn configure_hostname(ssl: &mut Ssl, name: &str, check_hostname: bool) -> Result<(), SslError> {
+    if name.is_empty() || name.starts_with('.') {
+        return Err(SslError::value(
+            "server_hostname cannot be an empty string or start with a leading dot.",
+        ));
+    }
+    let ip: Option<std::net::IpAddr> = name.parse().ok();
+    match ip {
+        None => {
+            ssl.set_hostname(name)?;
+            if check_hostname {
+                ssl.param_mut().set_host(name)?;
+            }
+        }
+        Some(ip) => {
+            if check_hostname {
+                ssl.param_mut().set_ip(ip)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The inspection methods of [`SslSocket`](crate::SslSocket) and
+/// [`SslObject`](crate::SslObject) (and later drivers), forwarding to the
+/// driver's `conn` field: one set of docs and one implementation
+/// ([`Conn`]'s) for all.
+macro_rules! inspection_methods {
+    ($conn:ident) => {
+        /// Bytes already decrypted and buffered, readable without I/O.
+        ///
+        /// Python: `SSLSocket.pending()`, `SSLObject.pending()`. OpenSSL:
+        /// `SSL_pending`.
+        pub fn pending(&self) -> usize {
+            self.$conn.pending()
+        }
+
+        /// The peer's certificate as Python's dict; `Ok(None)` when the peer
+        /// sent none.
+        ///
+        /// Python: `getpeercert()`. OpenSSL: `SSL_get_peer_certificate`
+        /// (`SSL_get1_peer_certificate`), decoded as `_decode_certificate`
+        /// does.
+        ///
+        /// When the context does not verify (`CERT_NONE`), a certificate that
+        /// was received is returned empty ([`PeerCert::is_empty`](crate::PeerCert::is_empty)),
+        /// as Python returns `{}`. Before the handshake completes:
+        /// [`SslErrorKind::Value`](crate::SslErrorKind::Value) "handshake not
+        /// done yet".
+        pub fn getpeercert(&self) -> Result<Option<crate::PeerCert>, crate::SslError> {
+            self.$conn.getpeercert()
+        }
+
+        /// The peer's certificate in DER form; `Ok(None)` when it sent none.
+        ///
+        /// Python: `getpeercert(binary_form=True)`. OpenSSL:
+        /// `SSL_get_peer_certificate` + `i2d_X509`. Returned whether or not
+        /// it was verified.
+        pub fn getpeercert_der(&self) -> Result<Option<Vec<u8>>, crate::SslError> {
+            self.$conn.getpeercert_der()
+        }
+
+        /// `(name, protocol, secret bits)` of the negotiated cipher, e.g.
+        /// `("TLS_AES_256_GCM_SHA384", "TLSv1.3", 256)`; `None` before the
+        /// handshake.
+        ///
+        /// Python: `cipher()`. OpenSSL: `SSL_get_current_cipher`,
+        /// `SSL_CIPHER_get_name`, `SSL_CIPHER_get_version`,
+        /// `SSL_CIPHER_get_bits`.
+        pub fn cipher(&self) -> Option<(String, String, i32)> {
+            self.$conn.cipher()
+        }
+
+        /// The negotiated protocol version, e.g. `"TLSv1.3"`; `None` before
+        /// the handshake.
+        ///
+        /// Python: `version()`. OpenSSL: `SSL_get_version`.
+        pub fn version(&self) -> Option<String> {
+            self.$conn.version()
+        }
+
+        /// The ALPN protocol both sides agreed on, if any.
+        ///
+        /// Python: `selected_alpn_protocol()`. OpenSSL:
+        /// `SSL_get0_alpn_selected`.
+        pub fn selected_alpn_protocol(&self) -> Option<String> {
+            self.$conn.selected_alpn_protocol()
+        }
+
+        /// The current session, to resume in a later connection with
+        /// [`WrapOptions::session`](crate::WrapOptions::session).
+        ///
+        /// Python: the `session` attribute. OpenSSL: `SSL_get1_session`, then
+        /// a copy through DER as Python's `_ssl_session_dup`.
+        ///
+        /// With TLS 1.3 the resumable session arrives after the handshake, in
+        /// a ticket read together with the first application data.
+        pub fn session(&self) -> Option<crate::SslSession> {
+            self.$conn.session()
+        }
+
+        /// Whether the handshake resumed a session.
+        ///
+        /// Python: `session_reused`. OpenSSL: `SSL_session_reused`.
+        pub fn session_reused(&self) -> bool {
+            self.$conn.session_reused()
+        }
+
+        /// Whether this is the server side. Python: `server_side`.
+        pub fn server_side(&self) -> bool {
+            self.$conn.server_side()
+        }
+
+        /// The `server_hostname` it was wrapped with, in its IDNA (`xn--`)
+        /// form. Python: `server_hostname`.
+        pub fn server_hostname(&self) -> Option<&str> {
+            self.$conn.server_hostname()
+        }
+    };
+}
+pub(crate) use inspection_methods;

@@ -1,0 +1,96 @@
+//! [`WrapOptions`]: the keyword arguments of Python's
+//! `SSLContext.wrap_socket` and `SSLContext.wrap_bio`.
+
+use std::fmt;
+
+use crate::session::SslSession;
+
+/// How to wrap a stream or a pair of memory BIOs: Python's keyword
+/// arguments of `SSLContext.wrap_socket` and `SSLContext.wrap_bio`.
+///
+/// `Default` gives Python's defaults: client side, handshake on connect,
+/// ragged EOFs suppressed, no server name, no session. Each field also has
+/// a chainable builder of the same name:
+///
+/// ```
+/// let opts = sslwrap::WrapOptions::default().server_hostname("example.org");
+/// assert!(opts.do_handshake_on_connect);
+/// ```
+#[derive(Clone)]
+#[non_exhaustive]
+pub struct WrapOptions {
+    /// `server_side`: act as the TLS server. Default `false`.
+    pub server_side: bool,
+    /// `do_handshake_on_connect`: run the handshake inside `wrap_socket`.
+    /// Default `true`. Set `false` for non-blocking streams and call
+    /// [`SslSocket::do_handshake`](crate::SslSocket::do_handshake) yourself.
+    pub do_handshake_on_connect: bool,
+    /// `suppress_ragged_eofs`: a peer closing TCP without close_notify reads
+    /// as end of stream rather than [`SslErrorKind::Eof`](crate::SslErrorKind::Eof).
+    /// Default `true`.
+    pub suppress_ragged_eofs: bool,
+    /// `server_hostname`: the name sent as SNI and, when the context's
+    /// `check_hostname` is on, matched against the certificate. An IP
+    /// address is matched as an IP address and never sent as SNI. An
+    /// internationalised name is encoded with IDNA 2003 first, as Python
+    /// does (`SslSocket::server_hostname` then returns the `xn--` form).
+    pub server_hostname: Option<String>,
+    /// `session`: a session from an earlier connection to resume.
+    pub session: Option<SslSession>,
+}
+
+impl Default for WrapOptions {
+    fn default() -> WrapOptions {
+        WrapOptions {
+            server_side: false,
+            do_handshake_on_connect: true,
+            suppress_ragged_eofs: true,
+            server_hostname: None,
+            session: None,
+        }
+    }
+}
+
+impl WrapOptions {
+    /// Sets [`server_side`](Self::server_side).
+    pub fn server_side(mut self, on: bool) -> WrapOptions {
+        self.server_side = on;
+        self
+    }
+
+    /// Sets [`do_handshake_on_connect`](Self::do_handshake_on_connect).
+    pub fn do_handshake_on_connect(mut self, on: bool) -> WrapOptions {
+        self.do_handshake_on_connect = on;
+        self
+    }
+
+    /// Sets [`suppress_ragged_eofs`](Self::suppress_ragged_eofs).
+    pub fn suppress_ragged_eofs(mut self, on: bool) -> WrapOptions {
+        self.suppress_ragged_eofs = on;
+        self
+    }
+
+    /// Sets [`server_hostname`](Self::server_hostname).
+    pub fn server_hostname(mut self, name: impl Into<String>) -> WrapOptions {
+        self.server_hostname = Some(name.into());
+        self
+    }
+
+    /// Sets [`session`](Self::session).
+    pub fn session(mut self, session: SslSession) -> WrapOptions {
+        self.session = Some(session);
+        self
+    }
+}
+
+impl fmt::Debug for WrapOptions {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("WrapOptions")
+            .field("server_side", &self.server_side)
+            .field("do_handshake_on_connect", &self.do_handshake_on_connect)
+            .field("suppress_ragged_eofs", &self.suppress_ragged_eofs)
+            .field("server_hostname", &self.server_hostname)
+            .field("session", &self.session.is_some())
+            .finish()
+    }
+}

@@ -1,0 +1,643 @@
+//! `SslObject` over `MemoryBio` (Python's `ssl.SSLObject`/`ssl.MemoryBIO`),
+//! driven by hand, flight by flight, with no sockets: the test moves the
+//! bytes between a client and a server object.
+//!
+//! Where Python's behaviour is asserted, it was read off `python3` (CPython
+//! 3.11.7 on OpenSSL 3.0) on the same steps, or is computed by it in the
+//! test itself (`python_*` tests, which run `tests/py/sslobject_peer.py` or
+//! a snippet).
+
+mod common;
+
+use common::{certdata, python::PyProcess, python3};
+use sslwrap::{
+    MemoryBio, SslContext, SslErrorKind, SslObject, TlsVersion, WrapOptions, CERT_REQUIRED,
+    PROTOCOL_TLS_CLIENT, PROTOCOL_TLS_SERVER,
+};
+
+// ---------------------------------------------------------------------------
+// Harness: two objects and the bytes between them.
+
+fn client_ctx() -> SslContext {
+    let mut c = SslContext::new(PROTOCOL_TLS_CLIENT).unwrap();
+    c.load_verify_locations(Some(&certdata("pycacert.pem")), None, None)
+        .unwrap();
+    c
+}
+
+fn server_ctx() -> SslContext {
+    let mut s = SslContext::new(PROTOCOL_TLS_SERVER).unwrap();
+    s.load_cert_chain(&certdata("keycert3.pem"), None, None)
+        .unwrap();
+    s
+}
+
+fn wrap(ctx: &SslContext, opts: WrapOptions) -> SslObject {
+    ctx.wrap_bio(MemoryBio::new(), MemoryBio::new(), opts)
+        .unwrap()
+}
+
+fn pair(client: &SslContext, server: &SslContext) -> (SslObject, SslObject) {
+    pair_with(
+        client,
+        server,
+        WrapOptions::default().server_hostname("localhost"),
+    )
+}
+
+fn pair_with(
+    client: &SslContext,
+    server: &SslContext,
+    opts: WrapOptions,
+) -> (SslObject, SslObject) {
+    (
+        wrap(client, opts),
+        wrap(server, WrapOptions::default().server_side(true)),
+    )
+}
+
+/// Moves everything `from` wrote to `to`'s incoming buffer; returns how
+/// many bytes moved.
+fn transfer(from: &SslObject, to: &SslObject) -> usize {
+    let bytes = from.outgoing().read(None);
+    to.incoming().write(&bytes).unwrap();
+    bytes.len()
+}
+
+/// Which side failed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Side {
+    Client,
+    Server,
+}
+
+/// Runs both handshakes to the end, one flight at a time, and returns how
+/// many flights crossed; or the first side that failed with what error.
+fn handshake(c: &mut SslObject, s: &mut SslObject) -> Result<usize, (Side, sslwrap::SslError)> {
+    let (mut c_done, mut s_done) = (false, false);
+    let mut flights = 0;
+    for _ in 0..10 {
+        if !c_done {
+            match c.do_handshake() {
+                Ok(()) => c_done = true,
+                Err(e) if e.kind() == SslErrorKind::WantRead => {}
+                Err(e) => return Err((Side::Client, e)),
+            }
+        }
+        if transfer(c, s) > 0 {
+            flights += 1;
+        }
+        if !s_done {
+            match s.do_handshake() {
+                Ok(()) => s_done = true,
+                Err(e) if e.kind() == SslErrorKind::WantRead => {}
+                Err(e) => return Err((Side::Server, e)),
+            }
+        }
+        if transfer(s, c) > 0 {
+            flights += 1;
+        }
+        if c_done && s_done {
+            return Ok(flights);
+        }
+    }
+    panic!("handshake did not finish in 10 rounds");
+}
+
+/// Sends `data` from `from` to `to` and reads it there (also delivering
+/// TLS 1.3 tickets on the way).
+fn send(from: &mut SslObject, to: &mut SslObject, data: &[u8]) -> Vec<u8> {
+    assert_eq!(from.write(data).unwrap(), data.len());
+    transfer(from, to);
+    to.read(data.len() + 100).unwrap()
+}
+
+fn tls(max: TlsVersion) -> (SslContext, SslContext) {
+    let c = client_ctx();
+    let mut s = server_ctx();
+    s.set_maximum_version(max).unwrap();
+    (c, s)
+}
+
+// ---------------------------------------------------------------------------
+// Handshakes.
+
+#[test]
+fn full_handshake_tls13_and_tls12_flight_by_flight() {
+    for (max, version, flights) in [
+        // CH; SH..Finished; Finished; the server's tickets.
+        (TlsVersion::TLSv1_3, "TLSv1.3", 4),
+        // CH; SH..SHD; CKE..Finished; ticket..Finished.
+        (TlsVersion::TLSv1_2, "TLSv1.2", 4),
+    ] {
+        let (cc, sc) = tls(max);
+        let (mut c, mut s) = pair(&cc, &sc);
+        // Before anything crosses, the client has its ClientHello ready.
+        let e = c.do_handshake().unwrap_err();
+        assert_eq!(e.kind(), SslErrorKind::WantRead);
+        assert!(c.outgoing().pending() > 0);
+        assert_eq!(handshake(&mut c, &mut s).unwrap(), flights, "{version}");
+        assert_eq!(c.version().as_deref(), Some(version));
+        assert_eq!(s.version().as_deref(), Some(version));
+        assert_eq!(c.cipher(), s.cipher());
+        let cert = c.getpeercert().unwrap().unwrap();
+        assert_eq!(
+            cert.subject[3][0],
+            ("commonName".into(), "localhost".into())
+        );
+        assert_eq!(s.getpeercert().unwrap(), None);
+        assert!(!c.server_side() && s.server_side());
+        assert_eq!(c.server_hostname(), Some("localhost"));
+        assert_eq!(send(&mut c, &mut s, b"ping"), b"ping");
+        assert_eq!(send(&mut s, &mut c, b"pong"), b"pong");
+    }
+}
+
+#[test]
+fn resumed_handshake_with_the_first_connections_session() {
+    for max in [TlsVersion::TLSv1_3, TlsVersion::TLSv1_2] {
+        let (cc, sc) = tls(max);
+        let (mut c, mut s) = pair(&cc, &sc);
+        handshake(&mut c, &mut s).unwrap();
+        // TLS 1.3 tickets come after the handshake, with the first data.
+        send(&mut s, &mut c, b"hello");
+        let session = c.session().expect("a session");
+        assert!(!c.session_reused());
+
+        let (mut c2, mut s2) = pair_with(
+            &cc,
+            &sc,
+            WrapOptions::default()
+                .server_hostname("localhost")
+                .session(session),
+        );
+        handshake(&mut c2, &mut s2).unwrap();
+        assert!(c2.session_reused(), "{max:?}");
+        assert!(s2.session_reused(), "{max:?}");
+        assert_eq!(send(&mut c2, &mut s2, b"again"), b"again");
+    }
+}
+
+#[test]
+fn client_certificate_required() {
+    let mut sc = server_ctx();
+    sc.set_verify_mode(CERT_REQUIRED).unwrap();
+    sc.load_verify_locations(Some(&certdata("pycacert.pem")), None, None)
+        .unwrap();
+
+    // Without one: TLS 1.3 finishes on the client, the server refuses, and
+    // the client hears of it on its next read (python3: the same texts).
+    let cc = client_ctx();
+    let (mut c, mut s) = pair(&cc, &sc);
+    let (side, e) = handshake(&mut c, &mut s).unwrap_err();
+    assert_eq!(side, Side::Server);
+    assert_eq!(
+        e.to_string(),
+        "[SSL: PEER_DID_NOT_RETURN_A_CERTIFICATE] peer did not return a certificate"
+    );
+    transfer(&s, &c);
+    let e = c.read(10).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "[SSL: TLSV13_ALERT_CERTIFICATE_REQUIRED] tlsv13 alert certificate required"
+    );
+
+    // With one.
+    let mut cc = client_ctx();
+    cc.load_cert_chain(&certdata("keycert3.pem"), None, None)
+        .unwrap();
+    let (mut c, mut s) = pair(&cc, &sc);
+    handshake(&mut c, &mut s).unwrap();
+    let cert = s.getpeercert().unwrap().unwrap();
+    assert_eq!(cert.subject[3][0].1, "localhost");
+}
+
+#[test]
+fn hostname_mismatch_is_pythons_verification_error() {
+    let (cc, sc) = (client_ctx(), server_ctx());
+    let (mut c, mut s) = pair_with(
+        &cc,
+        &sc,
+        WrapOptions::default().server_hostname("wronghost"),
+    );
+    let (side, e) = handshake(&mut c, &mut s).unwrap_err();
+    assert_eq!(side, Side::Client);
+    assert_eq!(e.kind(), SslErrorKind::CertVerification);
+    assert_eq!(e.verify_code(), Some(62));
+    assert_eq!(
+        e.to_string(),
+        "[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: Hostname mismatch, \
+         certificate is not valid for 'wronghost'."
+    );
+    // The alert reaches the server (python3: the same text).
+    transfer(&c, &s);
+    let e = s.do_handshake().unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "[SSL: SSLV3_ALERT_BAD_CERTIFICATE] sslv3 alert bad certificate"
+    );
+}
+
+#[test]
+fn alpn_is_negotiated() {
+    let (mut cc, mut sc) = (client_ctx(), server_ctx());
+    cc.set_alpn_protocols(&["h2", "http/1.1"]).unwrap();
+    sc.set_alpn_protocols(&["http/1.1"]).unwrap();
+    let (mut c, mut s) = pair(&cc, &sc);
+    handshake(&mut c, &mut s).unwrap();
+    assert_eq!(c.selected_alpn_protocol().as_deref(), Some("http/1.1"));
+    assert_eq!(s.selected_alpn_protocol().as_deref(), Some("http/1.1"));
+}
+
+#[test]
+fn post_handshake_auth() {
+    let mut cc = client_ctx();
+    cc.load_cert_chain(&certdata("keycert3.pem"), None, None)
+        .unwrap();
+    cc.set_post_handshake_auth(true).unwrap();
+    let mut sc = server_ctx();
+    sc.set_verify_mode(CERT_REQUIRED).unwrap();
+    sc.load_verify_locations(Some(&certdata("pycacert.pem")), None, None)
+        .unwrap();
+    sc.set_post_handshake_auth(true).unwrap();
+    let (mut c, mut s) = pair(&cc, &sc);
+    handshake(&mut c, &mut s).unwrap();
+    // With post-handshake auth the handshake itself asks for nothing.
+    assert_eq!(s.getpeercert().unwrap(), None);
+    s.verify_client_post_handshake().unwrap();
+    // The request goes out with the next write; the certificate comes back
+    // with the client's next read and write.
+    assert_eq!(send(&mut s, &mut c, b"who?"), b"who?");
+    assert_eq!(send(&mut c, &mut s, b"me"), b"me");
+    let cert = s.getpeercert().unwrap().expect("client certificate");
+    assert_eq!(cert.subject[3][0].1, "localhost");
+}
+
+// ---------------------------------------------------------------------------
+// Shutdown, and calls in the wrong state (python3 on the same steps).
+
+#[test]
+fn unwrap_both_ways_then_calls_after_it() {
+    let (cc, sc) = (client_ctx(), server_ctx());
+    let (mut c, mut s) = pair(&cc, &sc);
+    handshake(&mut c, &mut s).unwrap();
+    // The client's close_notify goes out; it waits for the server's.
+    let e = c.unwrap().unwrap_err();
+    assert_eq!(e.kind(), SslErrorKind::WantRead);
+    assert_eq!(e.to_string(), "The operation did not complete (read)");
+    transfer(&c, &s);
+    // The server reads the end of the stream, then answers.
+    assert_eq!(s.read(100).unwrap(), b"");
+    s.unwrap().unwrap();
+    transfer(&s, &c);
+    c.unwrap().unwrap();
+    // python3: after unwrap, read is SSLZeroReturnError, write
+    // PROTOCOL_IS_SHUTDOWN, do_handshake and unwrap succeed.
+    for obj in [&mut c, &mut s] {
+        let e = obj.read(10).unwrap_err();
+        assert_eq!(e.kind(), SslErrorKind::ZeroReturn);
+        assert_eq!(e.to_string(), "TLS/SSL connection has been closed (EOF)");
+        let e = obj.write(b"x").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "[SSL: PROTOCOL_IS_SHUTDOWN] protocol is shutdown"
+        );
+    }
+    c.do_handshake().unwrap();
+    c.unwrap().unwrap();
+    // The buffers stay usable for cleartext.
+    c.outgoing().write(b"plain").unwrap();
+    assert_eq!(c.outgoing().read(None), b"plain");
+}
+
+#[test]
+fn calls_before_the_handshake_as_python() {
+    let cc = client_ctx();
+    let mut c = wrap(&cc, WrapOptions::default().server_hostname("localhost"));
+    // python3: SSLWantReadError for read and write (they start the
+    // handshake), ValueError for getpeercert, None for version and cipher.
+    let e = c.read(10).unwrap_err();
+    assert_eq!(e.kind(), SslErrorKind::WantRead);
+    assert_eq!(e.python_class(), "SSLWantReadError");
+    let e = c.write(b"x").unwrap_err();
+    assert_eq!(e.kind(), SslErrorKind::WantRead);
+    assert_eq!(c.pending(), 0);
+    let e = c.getpeercert().unwrap_err();
+    assert_eq!(
+        (e.kind(), e.to_string().as_str()),
+        (SslErrorKind::Value, "handshake not done yet")
+    );
+    assert_eq!(c.version(), None);
+    assert_eq!(c.cipher(), None);
+    assert!(!c.session_reused());
+    let e = c.unwrap().unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "[SSL: SHUTDOWN_WHILE_IN_INIT] shutdown while in init"
+    );
+}
+
+#[test]
+fn wrap_bio_checks_as_python() {
+    let cc = client_ctx();
+    let sc = server_ctx();
+    let bios = || (MemoryBio::new(), MemoryBio::new());
+    // python3: no server_hostname is fine for wrap_bio, even with
+    // check_hostname (nothing is checked then).
+    let (i, o) = bios();
+    assert!(cc.wrap_bio(i, o, WrapOptions::default()).is_ok());
+    let cases: [(&SslContext, WrapOptions, &str, &str); 4] = [
+        (
+            &sc,
+            WrapOptions::default(),
+            "SSLError",
+            "Cannot create a client socket with a PROTOCOL_TLS_SERVER context",
+        ),
+        (
+            &cc,
+            WrapOptions::default()
+                .server_side(true)
+                .server_hostname("x"),
+            "SSLError",
+            "Cannot create a server socket with a PROTOCOL_TLS_CLIENT context",
+        ),
+        (
+            &cc,
+            WrapOptions::default().server_hostname(""),
+            "ValueError",
+            "server_hostname cannot be an empty string or start with a leading dot.",
+        ),
+        (
+            &cc,
+            WrapOptions::default().server_hostname("a\0b"),
+            "TypeError",
+            "argument must be encoded string without null bytes, not str",
+        ),
+    ];
+    for (ctx, opts, class, text) in cases {
+        let (i, o) = bios();
+        let e = ctx.wrap_bio(i, o, opts.clone()).unwrap_err();
+        assert_eq!(
+            (e.python_class(), e.to_string().as_str()),
+            (class, text),
+            "{opts:?}"
+        );
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Partial flights, garbage, ragged EOF.
+
+/// Every flight of a TLS 1.3 and 1.2 handshake delivered one byte at a
+/// time: at every offset the state machine asks for more, never fails.
+#[test]
+fn flights_cut_at_every_offset_ask_for_more() {
+    for max in [TlsVersion::TLSv1_3, TlsVersion::TLSv1_2] {
+        let (cc, sc) = tls(max);
+        let (c, s) = pair(&cc, &sc);
+        let mut objs = [c, s];
+        let mut done = [false, false];
+        for _ in 0..10 {
+            for i in [0, 1] {
+                let (first, second) = objs.split_at_mut(1);
+                let (from, to) = if i == 0 {
+                    (&mut first[0], &mut second[0])
+                } else {
+                    (&mut second[0], &mut first[0])
+                };
+                if !done[i] {
+                    match from.do_handshake() {
+                        Ok(()) => done[i] = true,
+                        Err(e) => assert_eq!(e.kind(), SslErrorKind::WantRead, "{e}"),
+                    }
+                }
+                let flight = from.outgoing().read(None);
+                for (k, byte) in flight.iter().enumerate() {
+                    to.incoming().write(&[*byte]).unwrap();
+                    if k + 1 == flight.len() {
+                        break;
+                    }
+                    // Not the whole flight yet: always "want more", and
+                    // nothing sent in answer.
+                    if let Err(e) = to.do_handshake() {
+                        assert_eq!(e.kind(), SslErrorKind::WantRead, "{max:?} offset {k}: {e}");
+                    }
+                }
+            }
+            if done == [true, true] {
+                break;
+            }
+        }
+        assert_eq!(done, [true, true], "{max:?}");
+        let [mut c, mut s] = objs;
+        assert_eq!(send(&mut c, &mut s, b"after"), b"after");
+    }
+}
+
+/// What a server and a client make of bytes that are not TLS, compared
+/// with python3 on the same bytes.
+#[test]
+fn garbage_gives_pythons_errors() {
+    let inputs: [&[u8]; 5] = [
+        b"GET / HTTP/1.1\r\nHost: x\r\n\r\n",
+        b"\x16\x03\x01\xff\xff",
+        b"\x17\x03\x03\x00\x05hello",
+        b"\x15\x03\x03\x00\x02\x02\x28",
+        &[0u8; 64],
+    ];
+    let mut ours = Vec::new();
+    for input in inputs {
+        for side in ["server", "client"] {
+            let (cc, sc) = (client_ctx(), server_ctx());
+            let mut obj = if side == "server" {
+                wrap(&sc, WrapOptions::default().server_side(true))
+            } else {
+                let mut c = wrap(&cc, WrapOptions::default().server_hostname("localhost"));
+                let _ = c.do_handshake();
+                c
+            };
+            obj.incoming().write(input).unwrap();
+            let e = obj.do_handshake().unwrap_err();
+            ours.push(format!("{}: {e}", e.python_class()));
+        }
+    }
+    let script = r#"
+import os, ssl, sys
+d = sys.argv[1]
+cc = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT); cc.load_verify_locations(os.path.join(d, "pycacert.pem"))
+sc = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER); sc.load_cert_chain(os.path.join(d, "keycert3.pem"))
+for line in sys.stdin:
+    data = bytes.fromhex(line.strip())
+    for side in ("server", "client"):
+        i, o = ssl.MemoryBIO(), ssl.MemoryBIO()
+        if side == "server":
+            obj = sc.wrap_bio(i, o, server_side=True)
+        else:
+            obj = cc.wrap_bio(i, o, server_hostname="localhost")
+            try: obj.do_handshake()
+            except ssl.SSLWantReadError: pass
+        i.write(data)
+        try:
+            obj.do_handshake(); print("no error", flush=True)
+        except Exception as e:
+            print("%s: %s" % (type(e).__name__, str(e).rsplit(" (_ssl.c:", 1)[0]), flush=True)
+"#;
+    let path = std::env::temp_dir().join(format!("sslwrap-garbage-{}.py", std::process::id()));
+    std::fs::write(&path, script).unwrap();
+    let dir = certdata("");
+    let mut py = PyProcess::talk(&path, &[dir.to_str().unwrap()]);
+    let mut theirs = Vec::new();
+    for input in inputs {
+        let hex: String = input.iter().map(|b| format!("{b:02x}")).collect();
+        py.send_line(&hex).unwrap();
+        for _ in 0..2 {
+            theirs.push(py.next_line().unwrap());
+        }
+    }
+    let _ = std::fs::remove_file(&path);
+    assert_eq!(ours, theirs);
+}
+
+#[test]
+fn ragged_eof_is_eof_error_without_suppression() {
+    let (cc, sc) = (client_ctx(), server_ctx());
+    let (mut c, mut s) = pair(&cc, &sc);
+    handshake(&mut c, &mut s).unwrap();
+    // The transport ends without close_notify (python3: SSLEOFError;
+    // SSLObject has no suppress_ragged_eofs).
+    c.incoming().write_eof();
+    let e = c.read(10).unwrap_err();
+    assert_eq!(e.kind(), SslErrorKind::Eof);
+    assert_eq!(
+        e.to_string(),
+        "[SSL: UNEXPECTED_EOF_WHILE_READING] EOF occurred in violation of protocol"
+    );
+}
+
+// ---------------------------------------------------------------------------
+// MemoryBio.
+
+#[test]
+fn memory_bio_as_python() {
+    // python3: b = ssl.MemoryBIO(); b.write(b'abcdef'); b.read(2), b.read(-1), b.read(100)
+    let b = MemoryBio::new();
+    assert_eq!(b.write(b"abcdef").unwrap(), 6);
+    assert_eq!(b.pending(), 6);
+    assert_eq!(b.read(Some(2)), b"ab");
+    assert_eq!(b.read(None), b"cdef");
+    assert_eq!(b.read(Some(100)), b"");
+    // b.write(b'abc'); b.write_eof(): eof only once drained.
+    b.write(b"abc").unwrap();
+    b.write_eof();
+    assert!(!b.eof());
+    let mut buf = [0u8; 2];
+    assert_eq!(b.read_into(&mut buf), 2);
+    assert_eq!(&buf, b"ab");
+    assert!(!b.eof());
+    assert_eq!(b.read(None), b"c");
+    assert!(b.eof());
+    // SSLError: ('cannot write() after write_eof()',)
+    let e = b.write(b"x").unwrap_err();
+    assert_eq!(e.python_class(), "SSLError");
+    assert_eq!(e.to_string(), "('cannot write() after write_eof()',)");
+    // Empty reads.
+    let b = MemoryBio::new();
+    assert_eq!(b.read(None), b"");
+    assert_eq!(b.read(Some(0)), b"");
+    assert!(!b.eof());
+}
+
+// ---------------------------------------------------------------------------
+// Against CPython's own SSLObject.
+
+/// sslwrap's `SslObject` and CPython's `SSLObject` talk through bytes the
+/// test carries, in both roles: handshake, then b"ping" / b"pong:ping".
+#[test]
+fn python_sslobject_peer_both_roles() {
+    let script =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/py/sslobject_peer.py");
+    let dir = certdata("");
+    let _ = python3();
+    for python_role in ["server", "client"] {
+        let mut py = PyProcess::talk(&script, &[python_role, dir.to_str().unwrap()]);
+        let (cc, sc) = (client_ctx(), server_ctx());
+        let mut ours = if python_role == "server" {
+            wrap(&cc, WrapOptions::default().server_hostname("localhost"))
+        } else {
+            wrap(&sc, WrapOptions::default().server_side(true))
+        };
+        let mut got = Vec::new();
+        let mut sent = false;
+        let mut their_out = String::new();
+        let mut their_last = None;
+        let mut rounds = 0;
+        loop {
+            rounds += 1;
+            assert!(rounds < 20, "no end after 20 rounds");
+            // Our turn: take their bytes, make progress, send ours.
+            let bytes: Vec<u8> = (0..their_out.len() / 2)
+                .map(|i| u8::from_str_radix(&their_out[2 * i..2 * i + 2], 16).unwrap())
+                .collect();
+            ours.incoming().write(&bytes).unwrap();
+            let step = (|| -> Result<(), sslwrap::SslError> {
+                ours.do_handshake()?;
+                if python_role == "server" && !sent {
+                    ours.write(b"ping")?;
+                    sent = true;
+                }
+                let mut buf = [0u8; 100];
+                let n = ours.read_into(&mut buf)?;
+                got.extend_from_slice(&buf[..n]);
+                if python_role == "client" && !got.is_empty() && !sent {
+                    let mut reply = b"pong:".to_vec();
+                    reply.extend_from_slice(&got);
+                    ours.write(&reply)?;
+                    sent = true;
+                }
+                Ok(())
+            })();
+            if let Err(e) = step {
+                assert_eq!(
+                    e.kind(),
+                    SslErrorKind::WantRead,
+                    "sslwrap as the other side: {e}"
+                );
+            }
+            let out: String = ours
+                .outgoing()
+                .read(None)
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect();
+            let our_done = sent && !got.is_empty();
+            if our_done && out.is_empty() && their_last.is_some() {
+                break;
+            }
+            py.send_line(&out).unwrap();
+            let line = py.next_line().unwrap();
+            let reply = common::json::Json::parse(&line).unwrap();
+            assert_eq!(reply.get("error"), None, "{line}");
+            their_out = reply.str_at("out").unwrap_or_default();
+            if reply.get("done") == Some(&common::json::Json::Bool(true)) {
+                their_last = Some(reply);
+            }
+        }
+        let theirs = their_last.unwrap();
+        assert_eq!(
+            theirs.str_at("version").as_deref(),
+            ours.version().as_deref()
+        );
+        assert_eq!(
+            theirs.str_at("cipher"),
+            ours.cipher().map(|c| c.0),
+            "python as {python_role}"
+        );
+        if python_role == "server" {
+            assert_eq!(theirs.str_at("got").as_deref(), Some("ping"));
+            assert_eq!(got, b"pong:ping");
+        } else {
+            assert_eq!(got, b"ping");
+            assert_eq!(theirs.str_at("got").as_deref(), Some("pong:ping"));
+        }
+    }
+}
