@@ -18,7 +18,6 @@ use crate::conn::{inspection_methods, Conn};
 use crate::context::SslContext;
 use crate::error::SslError;
 use crate::ffi::{MemTransport, Tls};
-use crate::idna;
 use crate::memory_bio::MemoryBio;
 use crate::options::WrapOptions;
 
@@ -42,17 +41,12 @@ impl SslContext {
         opts: WrapOptions,
     ) -> Result<SslObject, SslError> {
         let ctx = self.built()?;
-        // ssl.py: SSLObject._create, SSLContext._encode_hostname.
-        let server_hostname = opts
-            .server_hostname
-            .as_deref()
-            .map(idna::encode)
-            .transpose()?;
+        // ssl.py: SSLObject._create.
         let conn = Conn::new(
             ctx,
             self.conn_config(),
             opts.server_side,
-            server_hostname,
+            opts.encoded_hostname()?,
             opts.session.as_ref(),
             |ssl| Ok(Tls::over_memory(ssl, incoming.bio(), outgoing.bio())),
         )?;

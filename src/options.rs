@@ -3,6 +3,8 @@
 
 use std::fmt;
 
+use crate::error::SslError;
+use crate::idna;
 use crate::session::SslSession;
 
 /// How to wrap a stream or a pair of memory BIOs: Python's keyword
@@ -80,6 +82,15 @@ impl WrapOptions {
     pub fn session(mut self, session: SslSession) -> WrapOptions {
         self.session = Some(session);
         self
+    }
+
+    /// Python's `SSLContext._encode_hostname`: the IDNA 2003 (A-label) form
+    /// of `server_hostname`, which is what is sent, checked and reported.
+    pub(crate) fn encoded_hostname(&self) -> Result<Option<String>, SslError> {
+        self.server_hostname
+            .as_deref()
+            .map(idna::encode)
+            .transpose()
     }
 }
 

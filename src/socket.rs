@@ -34,7 +34,6 @@ use crate::conn::{inspection_methods, Conn};
 use crate::context::{ConnConfig, SslContext};
 use crate::error::{SslError, SslErrorKind};
 use crate::ffi::{self, Failure, Tls};
-use crate::idna;
 use crate::options::WrapOptions;
 
 impl SslContext {
@@ -145,18 +144,11 @@ impl<S: Read + Write> SslSocket<S> {
         if config.check_hostname && opts.server_hostname.as_deref().map_or(true, str::is_empty) {
             return Err(SslError::value("check_hostname requires server_hostname"));
         }
-        // SSLContext._encode_hostname: the A-label form is what is sent,
-        // checked and reported by `server_hostname()`.
-        let server_hostname = opts
-            .server_hostname
-            .as_deref()
-            .map(idna::encode)
-            .transpose()?;
         let conn = Conn::new(
             ctx,
             config,
             opts.server_side,
-            server_hostname,
+            opts.encoded_hostname()?,
             opts.session.as_ref(),
             |ssl| Ok(Tls::over_stream(ssl, sock)?),
         )?;

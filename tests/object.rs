@@ -12,25 +12,12 @@ mod common;
 use common::{certdata, python::PyProcess, python3};
 use sslwrap::{
     MemoryBio, SslContext, SslErrorKind, SslObject, TlsVersion, WrapOptions, CERT_REQUIRED,
-    PROTOCOL_TLS_CLIENT, PROTOCOL_TLS_SERVER,
 };
 
 // ---------------------------------------------------------------------------
 // Harness: two objects and the bytes between them.
 
-fn client_ctx() -> SslContext {
-    let mut c = SslContext::new(PROTOCOL_TLS_CLIENT).unwrap();
-    c.load_verify_locations(Some(&certdata("pycacert.pem")), None, None)
-        .unwrap();
-    c
-}
-
-fn server_ctx() -> SslContext {
-    let mut s = SslContext::new(PROTOCOL_TLS_SERVER).unwrap();
-    s.load_cert_chain(&certdata("keycert3.pem"), None, None)
-        .unwrap();
-    s
-}
+use common::{cpython_client_ctx as client_ctx, cpython_server_ctx as server_ctx};
 
 fn wrap(ctx: &SslContext, opts: WrapOptions) -> SslObject {
     ctx.wrap_bio(MemoryBio::new(), MemoryBio::new(), opts)

@@ -12,30 +12,14 @@ use std::sync::mpsc;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use common::certdata;
-use sslwrap::{
-    MemoryBio, SslContext, SslError, SslErrorKind, WrapOptions, PROTOCOL_TLS_CLIENT,
-    PROTOCOL_TLS_SERVER,
-};
+use sslwrap::{MemoryBio, SslError, SslErrorKind, WrapOptions};
 
 const TIMEOUT: Duration = Duration::from_secs(1);
 /// The bound each timed-out call must end within.
 const BOUND: Duration = Duration::from_millis(1500);
 const DRIP: Duration = Duration::from_millis(500);
 
-fn client_ctx() -> SslContext {
-    let mut c = SslContext::new(PROTOCOL_TLS_CLIENT).unwrap();
-    c.load_verify_locations(Some(&certdata("pycacert.pem")), None, None)
-        .unwrap();
-    c
-}
-
-fn server_ctx() -> SslContext {
-    let mut s = SslContext::new(PROTOCOL_TLS_SERVER).unwrap();
-    s.load_cert_chain(&certdata("keycert3.pem"), None, None)
-        .unwrap();
-    s
-}
+use common::{cpython_client_ctx as client_ctx, cpython_server_ctx as server_ctx};
 
 /// Writes `bytes` one at a time, `DRIP` apart, until done, the peer goes
 /// away, or 10 s have passed.

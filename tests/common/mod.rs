@@ -69,6 +69,24 @@ pub fn certdata_absent(name: &str) -> PathBuf {
     path
 }
 
+/// A client context trusting CPython's test CA (`pycacert.pem`), which
+/// signed `keycert3.pem` (localhost).
+pub fn cpython_client_ctx() -> sslwrap::SslContext {
+    let mut c = sslwrap::SslContext::new(sslwrap::PROTOCOL_TLS_CLIENT).unwrap();
+    c.load_verify_locations(Some(&certdata("pycacert.pem")), None, None)
+        .unwrap();
+    c
+}
+
+/// A server context with CPython's `keycert3.pem` (localhost, signed by
+/// the test CA).
+pub fn cpython_server_ctx() -> sslwrap::SslContext {
+    let mut s = sslwrap::SslContext::new(sslwrap::PROTOCOL_TLS_SERVER).unwrap();
+    s.load_cert_chain(&certdata("keycert3.pem"), None, None)
+        .unwrap();
+    s
+}
+
 fn certdata_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/cpython")
 }
