@@ -2,11 +2,12 @@
 //!
 //! A mutual-TLS echo over loopback, in the spirit of the Python Cookbook's
 //! TLS echo server and client (recipe 11.10), written with today's
-//! `ssl.create_default_context`. It needs nothing but this file: it makes a
-//! throw-away CA, a server certificate (localhost, 127.0.0.1) and a client
-//! certificate, serves one connection on 127.0.0.1 in a thread, connects to
-//! it, sends a line and prints what came back and what both ends know about
-//! the connection. The Python each step ports is in the comments.
+//! `ssl.create_default_context`. It needs no files and takes no options
+//! (`--help` says so): it makes a throw-away CA, a server certificate
+//! (localhost, 127.0.0.1) and a client certificate in a temporary folder it
+//! removes at exit, serves one connection on 127.0.0.1 in a thread, connects
+//! to it, sends a line and prints what came back and what both ends know
+//! about the connection. The Python each step ports is in the comments.
 //!
 //! Next: `echo_server` and `echo_client` (the recipe itself, as two
 //! programs) and the other examples.
@@ -29,15 +30,41 @@ use sslwrap::{
     create_default_context, CaData, Purpose, SslError, SslListener, WrapOptions, CERT_REQUIRED,
 };
 
+// The command line and the throw-away folder, shared by the examples.
+#[path = "support/mod.rs"]
+mod support;
+
 /// No step here should wait this long; a stuck peer becomes an error.
 const TIMEOUT: Duration = Duration::from_secs(5);
 
+static CLI: support::Cli = support::Cli {
+    name: "demo",
+    usage: "",
+    about: "A mutual-TLS echo on 127.0.0.1 with its own throw-away certificates: a server\n\
+            thread and a client, printing what each end knows about the connection.",
+    ports: "the Python Cookbook's TLS echo server and client (recipe 11.10), modernised",
+    python: &[
+        "ctx = ssl.create_default_context(); ctx.load_verify_locations(cadata=ca_pem)",
+        "ctx.load_cert_chain('client.pem', 'client.key')",
+        "s = ctx.wrap_socket(socket.create_connection(addr), server_hostname='localhost')",
+        "s.sendall(b'Hello World?\\n'); s.recv(8192); s.getpeercert()",
+    ],
+    options: &[],
+};
+
 fn main() -> Result<(), Box<dyn Error>> {
+    // No options but --help (the usage and exit status 2 for anything else).
+    let mut args = CLI.args();
+    if let Some(arg) = args.next() {
+        CLI.usage_error(arg.unexpected());
+    }
+
     // Certificates. Python has no API to make them; here the `openssl` crate
     // does it in memory and writes the leaves where `load_cert_chain` (a
-    // path-based API, in Python as here) can read them.
-    let dir = TempDir::new()?;
-    let pki = Pki::create(&dir.0)?;
+    // path-based API, in Python as here) can read them. The folder goes
+    // when `dir` drops, or on Ctrl-C.
+    let dir = support::ThrowawayDir::create("demo", false)?;
+    let pki = Pki::create(dir.path())?;
 
     // --- The server ----------------------------------------------------
     // ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
@@ -210,21 +237,4 @@ fn make_cert(
     }
     b.sign(issuer.map_or(&key, |(_, k)| k), MessageDigest::sha256())?;
     Ok((b.build(), key))
-}
-
-/// A fresh directory for the certificate files, removed on drop.
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new() -> std::io::Result<TempDir> {
-        let path = std::env::temp_dir().join(format!("sslwrap-demo-{}", std::process::id()));
-        std::fs::create_dir_all(&path)?;
-        Ok(TempDir(path))
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
 }

@@ -2,7 +2,7 @@
 //! and 11.10), ported.
 //!
 //! ```text
-//! cargo run --example kv_client -- --cafile CA [--certfile F --keyfile F]
+//! cargo run --example kv_client -- --cafile CA [--certfile F [--keyfile F]]
 //!                                  [--host H] [--port N]
 //! ```
 //!
@@ -14,7 +14,8 @@
 //! would. One connection carries every call while the server keeps it open
 //! (HTTP/1.1 keep-alive; Python's server answers in HTTP/1.0 and closes, so
 //! then each call connects anew, as `xmlrpc.client`'s transport does).
-//! Exits 1 with Python's exception class and message on failure.
+//! Exits 1 with Python's exception class and message on failure, 2 on a bad
+//! command line (`--help` lists the options).
 //!
 //! The Python original, with `PROTOCOL_TLS_CLIENT` in place of the
 //! recipe's `PROTOCOL_TLSv1`:
@@ -53,8 +54,8 @@
 //! After the recipe's calls the session goes on with what the recipe leaves
 //! out: the fault of a `get` of a missing key, and the other XML-RPC types.
 
-// The XML-RPC codec, the HTTP reader and `support` (flags) come with the
-// server's file.
+// The XML-RPC codec, the HTTP reader and `support` (the command line) come
+// with the server's file.
 #[path = "kv_server.rs"]
 #[allow(dead_code)]
 mod kv_server;
@@ -62,47 +63,94 @@ mod kv_server;
 use std::fmt;
 use std::io::{self, BufReader, Write};
 use std::net::{TcpStream, ToSocketAddrs};
-use std::path::Path;
+use std::path::PathBuf;
 use std::time::Duration;
 
 use sslwrap::{SslContext, SslError, SslSocket, WrapOptions, CERT_REQUIRED, PROTOCOL_TLS_CLIENT};
 
 use kv_server::{http, support, xmlrpc};
+use support::Arg::Long;
+use support::Opt;
 use xmlrpc::{Fault, Value};
 
 /// Connect, handshake, send and receive each give up after this.
 const TIMEOUT: Duration = Duration::from_secs(10);
 
+static CLI: support::Cli = support::Cli {
+    name: "kv_client",
+    usage: "--cafile CA [--certfile F [--keyfile F]] [--host H] [--port N]",
+    about: "Runs the recipe's XML-RPC session against a KeyValueServer over HTTPS (kv_server,\n\
+            or the recipe's Python server), verifying it against CA, and prints each result\n\
+            as Python's print() would. Exits 1 with Python's exception class and message.",
+    ports: "the Python Cookbook's ServerProxy with VerifyCertSafeTransport (recipes 11.8, 11.10)",
+    python: &[
+        "s = ServerProxy('https://localhost:15000',",
+        "                transport=VerifyCertSafeTransport(CA, certfile, keyfile),",
+        "                allow_none=True)",
+        "s.set('foo', 'bar'); s.set('spam', [1, 2, 3]); s.keys(); s.get('foo'); ...",
+    ],
+    options: &[
+        Opt::new("--cafile CA", "the CA that verifies the server (required)"),
+        Opt::new("--certfile F", "a client certificate to present, PEM").default("none"),
+        Opt::new("--keyfile F", "its private key").default("in --certfile"),
+        Opt::new("--host H", "the server's host name, checked").default("localhost"),
+        Opt::new("--port N", "the server's port").default("15000"),
+    ],
+};
+
+/// The command line.
+struct Flags {
+    cafile: PathBuf,
+    certfile: Option<PathBuf>,
+    keyfile: Option<PathBuf>,
+    host: String,
+    port: u16,
+}
+
+impl Flags {
+    fn parse() -> Flags {
+        let (mut cafile, mut certfile, mut keyfile) = (None, None, None);
+        let (mut host, mut port) = ("localhost".to_owned(), 15000);
+        let mut args = CLI.args();
+        while let Some(arg) = args.next() {
+            match arg {
+                Long("cafile") => cafile = Some(args.path()),
+                Long("certfile") => certfile = Some(args.path()),
+                Long("keyfile") => keyfile = Some(args.path()),
+                Long("host") => host = args.string(),
+                Long("port") => port = args.port(),
+                arg => CLI.usage_error(arg.unexpected()),
+            }
+        }
+        Flags {
+            cafile: CLI.required(cafile, "--cafile"),
+            certfile,
+            keyfile,
+            host,
+            port,
+        }
+    }
+}
+
 fn main() {
-    let flags = support::Flags::parse();
+    let flags = Flags::parse();
     if let Err(e) = run(&flags) {
         println!("{}: {e}", e.python_class());
         std::process::exit(1);
     }
 }
 
-fn run(flags: &support::Flags) -> Result<(), Error> {
-    let host = flags.get("host").unwrap_or("localhost");
-    let port: u16 = flags
-        .get("port")
-        .unwrap_or("15000")
-        .parse()
-        .map_err(|_| Error::Usage("--port must be a number"))?;
-    let cafile = flags.get("cafile").ok_or(Error::Usage(
-        "--cafile is required (the CA that signed the server)",
-    ))?;
-
+fn run(flags: &Flags) -> Result<(), Error> {
     // VerifyCertSafeTransport(cafile, certfile, keyfile)
     let mut ctx = SslContext::new(PROTOCOL_TLS_CLIENT)?;
-    ctx.load_verify_locations(Some(Path::new(cafile)), None, None)?;
-    if let Some(certfile) = flags.get("certfile") {
-        let keyfile = flags.get("keyfile").map(Path::new);
-        ctx.load_cert_chain(Path::new(certfile), keyfile, None)?;
+    ctx.load_verify_locations(Some(&flags.cafile), None, None)?;
+    if let Some(certfile) = &flags.certfile {
+        ctx.load_cert_chain(certfile, flags.keyfile.as_deref(), None)?;
     }
     ctx.set_verify_mode(CERT_REQUIRED)?;
 
     // ServerProxy('https://localhost:15000', transport=..., allow_none=True)
-    let mut s = ServerProxy::new(ctx, host, port);
+    let mut s = ServerProxy::new(ctx, &flags.host, flags.port);
     let str = Value::str;
     let ints = |v: &[i64]| Value::Array(v.iter().map(|&i| Value::Int(i)).collect());
     let show = |v: Value| println!("{}", xmlrpc::py_str(&v));
@@ -296,8 +344,6 @@ enum Error {
     IncompleteRead,
     /// A malformed response head.
     Http(&'static str),
-    /// A bad flag.
-    Usage(&'static str),
 }
 
 impl Error {
@@ -311,7 +357,6 @@ impl Error {
             Error::BadStatusLine(_) => "BadStatusLine",
             Error::IncompleteRead => "IncompleteRead",
             Error::Http(_) => "HTTPException",
-            Error::Usage(_) => "usage",
         }
     }
 
@@ -356,7 +401,6 @@ impl fmt::Display for Error {
             Error::BadStatusLine(line) => write!(f, "{}", xmlrpc::repr_str(line)),
             Error::IncompleteRead => write!(f, "the connection closed mid-response"),
             Error::Http(reason) => write!(f, "malformed response: {reason}"),
-            Error::Usage(msg) => write!(f, "{msg}"),
         }
     }
 }

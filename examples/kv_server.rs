@@ -2,8 +2,8 @@
 //! 11.8 and 11.10), ported.
 //!
 //! ```text
-//! cargo run --example kv_server -- [--port N] [--certfile F --keyfile F]
-//!                                  [--cafile F --require-client-cert]
+//! cargo run --example kv_server -- [--port N] [--certfile F [--keyfile F] | --keep-certs]
+//!                                  [--cafile F] [--require-client-cert]
 //! ```
 //!
 //! Serves `get`, `set`, `delete`, `exists` and `keys` as XML-RPC (POST to
@@ -12,10 +12,13 @@
 //! as with Python's `allow_none=True`. `--require-client-cert` makes it
 //! mutual TLS: clients must present a certificate signed by `--cafile`.
 //! Without `--certfile` it makes a throw-away CA, server and client
-//! certificate, says where they are, and (unless `--cafile` is given) trusts
-//! that CA for client certificates. It prints `listening on 127.0.0.1:PORT`,
-//! one line per connection, and one line (Python's exception class and
-//! message) per client that fails its handshake, and keeps serving.
+//! certificate in `$TMPDIR/sslwrap-kv-server-PID`, says where they are, and
+//! (unless `--cafile` is given) trusts that CA for client certificates; the
+//! folder is removed when the server stops, Ctrl-C and SIGTERM included,
+//! unless `--keep-certs`. It prints `listening on 127.0.0.1:PORT`, one line
+//! per connection, and one line (Python's exception class and message) per
+//! client that fails its handshake, and serves until interrupted. `--help`
+//! lists the options; a bad command line exits 2.
 //!
 //! Answers, faults included, are byte for byte what Python's
 //! `SimpleXMLRPCServer` sends: a method that raises (`get` of a missing key
@@ -83,6 +86,8 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use sslwrap::{SslContext, SslSocket, CERT_REQUIRED, PROTOCOL_TLS_SERVER};
+use support::Arg::Long;
+use support::{Opt, ThrowawayDir};
 
 use xmlrpc::{PyException, Value};
 
@@ -91,12 +96,80 @@ const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
 /// An idle keep-alive connection is closed after this.
 const IDLE_TIMEOUT: Duration = Duration::from_secs(30);
 
+static CLI: support::Cli = support::Cli {
+    name: "kv_server",
+    usage: "[--port N] [--certfile F [--keyfile F] | --keep-certs]\n\
+            [--cafile F] [--require-client-cert]",
+    about: "Serves get, set, delete, exists and keys as XML-RPC over HTTPS on 127.0.0.1,\n\
+            one thread per connection, until interrupted. Without --certfile it makes\n\
+            throw-away certificates, says where they are, and trusts their CA for clients.",
+    ports: "the Python Cookbook's KeyValueServer over SSLSimpleXMLRPCServer (recipes 11.8, 11.10)",
+    python: &[
+        "kvserv = KeyValueServer(('', 15000), keyfile=KEYFILE, certfile=CERTFILE)",
+        "#   mutual auth: ..., ca_certs=CA_CERTS, cert_reqs=ssl.CERT_REQUIRED)",
+        "kvserv.serve_forever()",
+    ],
+    options: &[
+        Opt::new("--port N", "the port to listen on, 0 for any free one").default("0"),
+        Opt::new("--certfile F", "the server certificate chain, PEM").default("throw-away"),
+        Opt::new("--keyfile F", "its private key").default("in --certfile"),
+        Opt::new("--keep-certs", "keep the throw-away certificates at exit").default("removed"),
+        Opt::new("--cafile F", "the CA that verifies client certificates")
+            .default("the throw-away CA, if any"),
+        Opt::new("--require-client-cert", "mutual TLS: CERT_REQUIRED").default("CERT_NONE"),
+    ],
+};
+
+/// The command line.
+#[derive(Debug, Default)]
+struct Flags {
+    port: u16,
+    certfile: Option<PathBuf>,
+    keyfile: Option<PathBuf>,
+    keep_certs: bool,
+    cafile: Option<PathBuf>,
+    require_client_cert: bool,
+}
+
+impl Flags {
+    fn parse() -> Flags {
+        let mut flags = Flags::default();
+        let mut args = CLI.args();
+        while let Some(arg) = args.next() {
+            match arg {
+                Long("port") => flags.port = args.port(),
+                Long("certfile") => flags.certfile = Some(args.path()),
+                Long("keyfile") => flags.keyfile = Some(args.path()),
+                Long("keep-certs") => flags.keep_certs = true,
+                Long("cafile") => flags.cafile = Some(args.path()),
+                Long("require-client-cert") => flags.require_client_cert = true,
+                arg => CLI.usage_error(arg.unexpected()),
+            }
+        }
+        // With its own certificate, the server has no CA to trust by default.
+        if flags.require_client_cert && flags.certfile.is_some() && flags.cafile.is_none() {
+            CLI.usage_error(
+                "--require-client-cert with --certfile needs --cafile (the clients' CA)",
+            );
+        }
+        flags
+    }
+}
+
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let flags = support::Flags::parse();
-    let (certfile, keyfile, throwaway_ca) = match (flags.get("certfile"), flags.get("keyfile")) {
-        (Some(c), k) => (PathBuf::from(c), k.map(PathBuf::from), None),
-        (None, _) => {
-            let pki = support::ThrowawayPki::create(&support::temp_dir("kv-server"))?;
+    let flags = Flags::parse();
+    // Before any thread starts: it blocks SIGINT/SIGTERM for its cleanup.
+    let mut throwaway = None;
+    let (certfile, keyfile, throwaway_ca) = match flags.certfile {
+        Some(c) => (c, flags.keyfile, None),
+        None => {
+            let dir = throwaway.insert(ThrowawayDir::create("kv-server", flags.keep_certs)?);
+            let pki = support::ThrowawayPki::create(dir.path())?;
+            println!(
+                "throw-away certificates: {}, {}",
+                dir.path().display(),
+                dir.fate()
+            );
             println!("throw-away CA: {}", pki.ca.display());
             println!(
                 "throw-away client cert: {} key: {}",
@@ -106,7 +179,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             (pki.server_cert, Some(pki.server_key), Some(pki.ca))
         }
     };
-    let cafile = flags.get("cafile").map(PathBuf::from).or(throwaway_ca);
+    let cafile = flags.cafile.or(throwaway_ca);
 
     // ssl.wrap_socket(client, keyfile=..., certfile=..., server_side=True
     //                 [, ca_certs=..., cert_reqs=ssl.CERT_REQUIRED])
@@ -115,15 +188,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     if let Some(ca) = &cafile {
         ctx.load_verify_locations(Some(ca), None, None)?;
     }
-    if flags.has("require-client-cert") {
-        if cafile.is_none() {
-            return Err("--require-client-cert needs --cafile (the CA of the clients)".into());
-        }
+    if flags.require_client_cert {
         ctx.set_verify_mode(CERT_REQUIRED)?;
     }
 
-    let port: u16 = flags.get("port").unwrap_or("0").parse()?;
-    let mut listener = ctx.wrap_listener(TcpListener::bind(("127.0.0.1", port))?);
+    let mut listener = ctx.wrap_listener(TcpListener::bind(("127.0.0.1", flags.port))?);
     // The handshake runs in the connection's thread, so a slow client holds
     // up only itself (Python's SSLMixin runs it in `get_request`, before
     // socketserver hands the connection on).

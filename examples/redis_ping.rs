@@ -21,7 +21,9 @@
 //! ```
 //!
 //! Each flag is the redis-py argument of the same name, with redis-py's
-//! default. The TLS set-up is redis-py's `SSLConnection._wrap_socket_with_ssl`
+//! default (`--help` lists them); a bad command line exits 2, and so does a
+//! `--ssl-cert-reqs` other than `none`, `optional` or `required` (redis-py
+//! raises `RedisError` for it). The TLS set-up is redis-py's `SSLConnection._wrap_socket_with_ssl`
 //! line by line:
 //!
 //! ```python
@@ -62,16 +64,130 @@ mod support;
 use std::fmt;
 use std::io::{self, BufRead, BufReader, Read, Write};
 use std::net::{TcpStream, ToSocketAddrs};
-use std::path::Path;
+use std::path::PathBuf;
 use std::time::Duration;
 
 use sslwrap::{
     create_default_context, Purpose, SslError, SslSocket, VerifyMode, WrapOptions, CERT_NONE,
     CERT_OPTIONAL, CERT_REQUIRED,
 };
+use support::Arg::Long;
+use support::Opt;
+
+static CLI: support::Cli = support::Cli {
+    name: "redis_ping",
+    usage: "[--host H] [--port N] [--username NAME] [--password PW]\n\
+            [--ssl-ca-certs CA] [--ssl-ca-path DIR]\n\
+            [--ssl-certfile CERT [--ssl-keyfile KEY] [--ssl-password PW]]\n\
+            [--ssl-cert-reqs required|optional|none] [--ssl-check-hostname true|false]\n\
+            [--key K] [--value V] [--socket-timeout SECS] [--socket-connect-timeout SECS]",
+    about: "Connects to Redis over TLS as redis-py's ssl=True does, then sends AUTH (with a\n\
+            password), PING, SET key value and GET key, printing each reply as redis-cli\n\
+            does. Exits 1 on an error reply or a TLS or socket failure (Python's exception\n\
+            class and message). Each option is the redis-py argument of the same name.",
+    ports: "redis-py's StrictRedis(ssl=True) of the Azure Cache for Redis document",
+    python: &[
+        "r = redis.StrictRedis(host=HOST, port=PORT, password=PW, ssl=True,",
+        "                      ssl_ca_certs=CA, ssl_cert_reqs='required')",
+        "r.ping(); r.set('foo', 'bar'); r.get('foo')",
+    ],
+    options: &[
+        Opt::new("--host H", "the server, as its certificate names it").default("localhost"),
+        Opt::new("--port N", "the server's TLS port").default("6379"),
+        Opt::new("--username NAME", "an ACL user: AUTH NAME PW").default("none, AUTH PW"),
+        Opt::new("--password PW", "the password for AUTH").default("no AUTH"),
+        Opt::new(
+            "--ssl-ca-certs CA",
+            "a CA for the server, added to the system's",
+        )
+        .default("none"),
+        Opt::new("--ssl-ca-path DIR", "a hashed CA folder, likewise").default("none"),
+        Opt::new("--ssl-certfile CERT", "a client certificate, PEM").default("none"),
+        Opt::new("--ssl-keyfile KEY", "its private key").default("in --ssl-certfile"),
+        Opt::new("--ssl-password PW", "the password of an encrypted key").default("none"),
+        Opt::new("--ssl-cert-reqs R", "required, optional or none").default("required"),
+        Opt::new("--ssl-check-hostname B", "true or false; false under none").default("true"),
+        Opt::new("--key K", "the key to SET and GET").default("foo"),
+        Opt::new("--value V", "the value to SET").default("bar"),
+        Opt::new("--socket-timeout SECS", "each read and write").default("10"),
+        Opt::new("--socket-connect-timeout SECS", "each connect").default("10"),
+    ],
+};
+
+/// The command line, in redis-py's terms.
+struct Flags {
+    host: String,
+    port: u16,
+    username: Option<String>,
+    password: Option<String>,
+    ssl_ca_certs: Option<PathBuf>,
+    ssl_ca_path: Option<PathBuf>,
+    ssl_certfile: Option<PathBuf>,
+    ssl_keyfile: Option<PathBuf>,
+    ssl_password: Option<String>,
+    ssl_cert_reqs: VerifyMode,
+    ssl_check_hostname: bool,
+    key: String,
+    value: String,
+    socket_timeout: Duration,
+    socket_connect_timeout: Duration,
+}
+
+impl Flags {
+    fn parse() -> Flags {
+        let mut f = Flags {
+            host: "localhost".into(),
+            port: 6379,
+            username: None,
+            password: None,
+            ssl_ca_certs: None,
+            ssl_ca_path: None,
+            ssl_certfile: None,
+            ssl_keyfile: None,
+            ssl_password: None,
+            ssl_cert_reqs: CERT_REQUIRED,
+            ssl_check_hostname: true,
+            key: "foo".into(),
+            value: "bar".into(),
+            socket_timeout: Duration::from_secs(10),
+            socket_connect_timeout: Duration::from_secs(10),
+        };
+        let mut args = CLI.args();
+        while let Some(arg) = args.next() {
+            match arg {
+                Long("host") => f.host = args.string(),
+                Long("port") => f.port = args.port(),
+                Long("username") => f.username = Some(args.string()),
+                Long("password") => f.password = Some(args.string()),
+                Long("ssl-ca-certs") => f.ssl_ca_certs = Some(args.path()),
+                Long("ssl-ca-path") => f.ssl_ca_path = Some(args.path()),
+                Long("ssl-certfile") => f.ssl_certfile = Some(args.path()),
+                Long("ssl-keyfile") => f.ssl_keyfile = Some(args.path()),
+                Long("ssl-password") => f.ssl_password = Some(args.string()),
+                // redis-py looks a string up in {"none", "optional", "required"}.
+                Long("ssl-cert-reqs") => {
+                    f.ssl_cert_reqs = match args.choice(&["required", "optional", "none"]) {
+                        "none" => CERT_NONE,
+                        "optional" => CERT_OPTIONAL,
+                        _ => CERT_REQUIRED,
+                    }
+                }
+                Long("ssl-check-hostname") => {
+                    f.ssl_check_hostname = args.choice(&["true", "false"]) == "true"
+                }
+                Long("key") => f.key = args.string(),
+                Long("value") => f.value = args.string(),
+                Long("socket-timeout") => f.socket_timeout = args.seconds(),
+                Long("socket-connect-timeout") => f.socket_connect_timeout = args.seconds(),
+                arg => CLI.usage_error(arg.unexpected()),
+            }
+        }
+        f
+    }
+}
 
 fn main() {
-    let flags = support::Flags::parse();
+    let flags = Flags::parse();
     if let Err(e) = run(&flags) {
         println!("{e}");
         std::process::exit(1);
@@ -114,50 +230,22 @@ impl From<io::Error> for Failure {
     }
 }
 
-fn run(flags: &support::Flags) -> Result<(), Failure> {
-    let host = flags.get("host").unwrap_or("localhost");
-    let port: u16 = number(flags, "port", "6379")?;
-    let timeout = seconds(flags, "socket-timeout")?;
-    let connect_timeout = seconds(flags, "socket-connect-timeout")?;
-
-    // redis-py: ssl_cert_reqs="required"; a string is looked up in
-    // {"none", "optional", "required"}, anything else is a RedisError.
-    let cert_reqs: VerifyMode = match flags.get("ssl-cert-reqs").unwrap_or("required") {
-        "none" => CERT_NONE,
-        "optional" => CERT_OPTIONAL,
-        "required" => CERT_REQUIRED,
-        other => {
-            return Err(Failure::Python(
-                "RedisError",
-                format!("Invalid SSL Certificate Requirements Flag: {other}"),
-            ))
-        }
-    };
+fn run(flags: &Flags) -> Result<(), Failure> {
+    let host = flags.host.as_str();
     // redis-py: ssl_check_hostname=True, ignored (False) under CERT_NONE.
-    let check_hostname = match flags.get("ssl-check-hostname").unwrap_or("true") {
-        "true" | "True" | "yes" | "1" => true,
-        "false" | "False" | "no" | "0" => false,
-        other => {
-            return Err(Failure::Python(
-                "ValueError",
-                format!("--ssl-check-hostname must be true or false, not {other:?}"),
-            ))
-        }
-    } && cert_reqs != CERT_NONE;
+    let check_hostname = flags.ssl_check_hostname && flags.ssl_cert_reqs != CERT_NONE;
 
     // context = ssl.create_default_context()
     let mut context = create_default_context(Purpose::ServerAuth)?;
     // context.check_hostname = self.check_hostname
     context.set_check_hostname(check_hostname)?;
     // context.verify_mode = self.cert_reqs
-    context.set_verify_mode(cert_reqs)?;
+    context.set_verify_mode(flags.ssl_cert_reqs)?;
     // if self.certfile or self.keyfile: context.load_cert_chain(...)
-    let certfile = flags.get("ssl-certfile").map(Path::new);
-    let keyfile = flags.get("ssl-keyfile").map(Path::new);
-    match (certfile, keyfile) {
+    match (&flags.ssl_certfile, &flags.ssl_keyfile) {
         (Some(certfile), keyfile) => {
-            let password = flags.get("ssl-password").map(str::as_bytes);
-            context.load_cert_chain(certfile, keyfile, password)?;
+            let password = flags.ssl_password.as_deref().map(str::as_bytes);
+            context.load_cert_chain(certfile, keyfile.as_deref(), password)?;
         }
         // Python's load_cert_chain(certfile=None, keyfile=...) raises this.
         (None, Some(_)) => {
@@ -170,29 +258,27 @@ fn run(flags: &support::Flags) -> Result<(), Failure> {
     }
     // if self.ca_certs is not None or self.ca_path is not None:
     //     context.load_verify_locations(cafile=self.ca_certs, capath=self.ca_path)
-    let ca_certs = flags.get("ssl-ca-certs").map(Path::new);
-    let ca_path = flags.get("ssl-ca-path").map(Path::new);
+    let (ca_certs, ca_path) = (flags.ssl_ca_certs.as_deref(), flags.ssl_ca_path.as_deref());
     if ca_certs.is_some() || ca_path.is_some() {
         context.load_verify_locations(ca_certs, ca_path, None)?;
     }
 
     // sock = socket.create_connection((host, port)); redis-py sets TCP_NODELAY.
-    let tcp = connect(host, port, connect_timeout)?;
+    let tcp = connect(host, flags.port, flags.socket_connect_timeout)?;
     tcp.set_nodelay(true)?;
-    tcp.set_read_timeout(Some(timeout))?;
-    tcp.set_write_timeout(Some(timeout))?;
+    tcp.set_read_timeout(Some(flags.socket_timeout))?;
+    tcp.set_write_timeout(Some(flags.socket_timeout))?;
     // sslsock = context.wrap_socket(sock, server_hostname=self.host)
     let tls = context.wrap_socket(tcp, WrapOptions::default().server_hostname(host))?;
     let mut redis = Resp::new(tls);
 
-    if let Some(password) = flags.get("password") {
+    if let Some(password) = &flags.password {
         let mut auth = vec!["AUTH"];
-        auth.extend(flags.get("username"));
+        auth.extend(flags.username.as_deref());
         auth.push(password);
         redis.command(&auth)?.into_result()?;
     }
-    let key = flags.get("key").unwrap_or("foo");
-    let value = flags.get("value").unwrap_or("bar");
+    let (key, value) = (flags.key.as_str(), flags.value.as_str());
     for cmd in [&["PING"][..], &["SET", key, value], &["GET", key]] {
         let reply = redis.command(cmd)?.into_result()?;
         println!("{reply}");
@@ -381,27 +467,4 @@ fn protocol_error(line: &[u8]) -> Failure {
         "InvalidResponse",
         format!("Protocol Error: {}", String::from_utf8_lossy(line)),
     )
-}
-
-/// `--name N`, a port number.
-fn number(flags: &support::Flags, name: &str, default: &str) -> Result<u16, Failure> {
-    let text = flags.get(name).unwrap_or(default);
-    text.parse().map_err(|_| {
-        Failure::Python(
-            "ValueError",
-            format!("invalid literal for int() with base 10: '{text}'"),
-        )
-    })
-}
-
-/// `--name SECONDS` (default 10), a positive number of seconds.
-fn seconds(flags: &support::Flags, name: &str) -> Result<Duration, Failure> {
-    let text = flags.get(name).unwrap_or("10");
-    match text.parse::<f64>() {
-        Ok(s) if s > 0.0 && s.is_finite() => Ok(Duration::from_secs_f64(s)),
-        _ => Err(Failure::Python(
-            "ValueError",
-            format!("--{name} must be a positive number of seconds, not {text:?}"),
-        )),
-    }
 }
