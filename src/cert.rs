@@ -569,7 +569,7 @@ fn py_tuple(items: &[String]) -> String {
 /// `\n`, `\r` and the quote escaped; other ASCII controls as `\xNN`;
 /// non-ASCII characters that are not printable as `\xNN`, `\uNNNN` or
 /// `\UNNNNNNNN`.
-fn py_repr(s: &str) -> String {
+pub(crate) fn py_repr(s: &str) -> String {
     let quote = if s.contains('\'') && !s.contains('"') {
         '"'
     } else {

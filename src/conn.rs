@@ -11,11 +11,13 @@
 //! * [`Conn::handshake`], [`Conn::read`], [`Conn::write`] and
 //!   [`Conn::shutdown`] are one step of `do_handshake`, `read`, `write` and
 //!   `shutdown`: they return OpenSSL's [`Failure`] untouched when OpenSSL
-//!   must wait (`SSL_ERROR_WANT_*`), so that a driver can wait its own way
+//!   must wait (`SSL_ERROR_WANT_*`, in a [`StepError`]), so that a driver can wait its own way
 //!   (poll a socket until its deadline, return `WantRead` to the caller of
 //!   an `SslObject`, park an async task) and call again.
 //! * [`Conn::error`] is `PySSL_SetError`: a failure becomes Python's
-//!   exception.
+//!   exception. A callback that failed during a step (a panic in a user's
+//!   trace or key-log callback) makes the step fail with its error
+//!   ([`StepError::Callback`]), as Python raises a callback's exception.
 //! * The inspection methods (`getpeercert`, `cipher`, `version`, …) are
 //!   here too, and the drivers expose them with [`inspection_methods!`].
 //!
@@ -28,7 +30,31 @@ use crate::cert::PeerCert;
 use crate::context::{ConnConfig, Protocol};
 use crate::error::{Peer, SslError};
 use crate::ffi::{self, Failure, Tls, Transport};
+use crate::hooks;
 use crate::session::SslSession;
+use crate::trace::{HandshakeSummary, TraceEvent};
+
+/// Why a step of the state machine did not complete.
+#[derive(Debug)]
+pub(crate) enum StepError {
+    /// OpenSSL failed or must wait: what it reported.
+    Tls(Failure),
+    /// A callback of sslwrap's (a user's trace or key-log callback, the
+    /// key-log file) failed during the step; the step's own outcome is
+    /// dropped, as Python raises the callback's exception instead.
+    Callback(SslError),
+}
+
+impl StepError {
+    /// The OpenSSL failure, when OpenSSL must wait for the transport
+    /// (`SSL_ERROR_WANT_*`) and nothing else went wrong.
+    pub(crate) fn want(&self) -> Option<&Failure> {
+        match self {
+            StepError::Tls(f) if f.is_want() => Some(f),
+            _ => None,
+        }
+    }
+}
 
 /// One TLS connection: the `SSL`, attached to its transport, and what
 /// Python keeps beside it.
@@ -37,13 +63,16 @@ pub(crate) struct Conn<T> {
     server_side: bool,
     server_hostname: Option<String>,
     context_id: u64,
+    /// sslwrap's callbacks run on this connection: check for their
+    /// failures after each step (one branch on the hot path when unset).
+    hooks: bool,
 }
 
 impl<T> Conn<T> {
     /// Python's `newPySSLSocket`: a connection of `ctx` on the given side,
     /// with `server_hostname` (already IDNA-encoded, as `ssl.py`'s
-    /// `_encode_hostname` leaves it) and a session to resume; `attach`
-    /// connects the new `SSL` to its transport.
+    /// `_encode_hostname` leaves it), a session to resume and whether to
+    /// record the trace; `attach` connects the new `SSL` to its transport.
     ///
     /// The checks and their order are CPython's: a NUL in the name
     /// (`TypeError`), the context's protocol against the side, an empty or
@@ -55,6 +84,7 @@ impl<T> Conn<T> {
         server_side: bool,
         server_hostname: Option<String>,
         session: Option<&SslSession>,
+        record_trace: bool,
         attach: impl FnOnce(Ssl) -> Result<Tls<T>, SslError>,
     ) -> Result<Conn<T>, SslError> {
         if server_hostname.as_deref().is_some_and(|n| n.contains('\0')) {
@@ -96,11 +126,16 @@ impl<T> Conn<T> {
             let copy = session.for_context(config.context_id)?;
             ffi::ssl_set_session(&mut ssl, &copy)?;
         }
+        let hooks = config.hooks || record_trace;
+        if hooks {
+            hooks::attach(&mut ssl, record_trace)?;
+        }
         Ok(Conn {
             tls: attach(ssl)?,
             server_side,
             server_hostname,
             context_id: config.context_id,
+            hooks,
         })
     }
 
@@ -123,7 +158,11 @@ impl<T> Conn<T> {
     /// Python's `PySSL_SetError` (after the driver's timeout check): the
     /// exception for a failed step.
     #[cold]
-    pub(crate) fn error(&self, e: Failure) -> SslError {
+    pub(crate) fn error(&self, e: StepError) -> SslError {
+        let e = match e {
+            StepError::Tls(f) => f,
+            StepError::Callback(e) => return e,
+        };
         let verify_result = i64::from(self.tls.ssl().verify_result().as_raw());
         SslError::from_ssl(
             e,
@@ -134,24 +173,37 @@ impl<T> Conn<T> {
             },
         )
     }
+
+    /// After a step: a callback's failure replaces its outcome.
+    #[inline]
+    fn checked<R>(&mut self, r: Result<R, Failure>) -> Result<R, StepError> {
+        if self.hooks {
+            if let Some(e) = hooks::take_failure(self.tls.ssl_mut()) {
+                return Err(StepError::Callback(e));
+            }
+        }
+        r.map_err(StepError::Tls)
+    }
 }
 
 impl<T: Transport> Conn<T> {
     /// One step of the handshake (`SSL_do_handshake`).
-    pub(crate) fn handshake(&mut self) -> Result<(), Failure> {
-        self.tls.do_handshake()
+    pub(crate) fn handshake(&mut self) -> Result<(), StepError> {
+        let r = self.tls.do_handshake();
+        self.checked(r)
     }
 
     /// One `SSL_read_ex` into `buf`. `Ok(0)` at the peer's close_notify when
     /// only it has been seen (`SSL_RECEIVED_SHUTDOWN`), as `_ssl.c`'s read
-    /// returns `b''`; a close_notify after our own shutdown is a
-    /// [`Failure`] (`SSLZeroReturnError`), as there.
+    /// returns `b''`; a close_notify after our own shutdown is an error
+    /// (`SSLZeroReturnError`), as there.
     #[inline]
-    pub(crate) fn read(&mut self, buf: &mut [u8]) -> Result<usize, Failure> {
-        match self.tls.read(buf) {
+    pub(crate) fn read(&mut self, buf: &mut [u8]) -> Result<usize, StepError> {
+        let r = match self.tls.read(buf) {
             Ok(n) => Ok(n),
             Err(e) => self.read_failed(e),
-        }
+        };
+        self.checked(r)
     }
 
     #[cold]
@@ -164,26 +216,29 @@ impl<T: Transport> Conn<T> {
 
     /// One `SSL_write_ex` of `buf`.
     #[inline]
-    pub(crate) fn write(&mut self, buf: &[u8]) -> Result<usize, Failure> {
-        self.tls.write(buf)
+    pub(crate) fn write(&mut self, buf: &[u8]) -> Result<usize, StepError> {
+        let r = self.tls.write(buf);
+        self.checked(r)
     }
 
     /// Python's `_ssl._SSLSocket.shutdown` loop: `SSL_shutdown`, called
     /// again once after it returns 0 (our close_notify sent) to wait for
     /// the peer's, and at most twice with 0 (`zeros`, kept by the caller
     /// across the retries of one call). `Ok` when done.
-    pub(crate) fn shutdown(&mut self, zeros: &mut u32) -> Result<(), Failure> {
-        loop {
-            match self.tls.shutdown()? {
-                ShutdownResult::Received => return Ok(()),
-                ShutdownResult::Sent => {
+    pub(crate) fn shutdown(&mut self, zeros: &mut u32) -> Result<(), StepError> {
+        let r = loop {
+            match self.tls.shutdown() {
+                Ok(ShutdownResult::Received) => break Ok(()),
+                Ok(ShutdownResult::Sent) => {
                     *zeros += 1;
                     if *zeros > 1 {
-                        return Ok(());
+                        break Ok(());
                     }
                 }
+                Err(e) => break Err(e),
             }
-        }
+        };
+        self.checked(r)
     }
 
     /// Asks a TLS 1.3 client for its certificate now
@@ -265,6 +320,14 @@ impl<T> Conn<T> {
 
     pub(crate) fn server_hostname(&self) -> Option<&str> {
         self.server_hostname.as_deref()
+    }
+
+    pub(crate) fn handshake_trace(&self) -> &[TraceEvent] {
+        hooks::trace(self.tls.ssl())
+    }
+
+    pub(crate) fn handshake_summary(&self) -> HandshakeSummary {
+        HandshakeSummary::from_events(self.handshake_trace(), self.server_side)
     }
 }
 
@@ -387,6 +450,30 @@ macro_rules! inspection_methods {
         /// form. Python: `server_hostname`.
         pub fn server_hostname(&self) -> Option<&str> {
             self.$conn.server_hostname()
+        }
+
+        /// The messages of this connection so far, in order, when it was
+        /// wrapped with [`WrapOptions::trace`](crate::WrapOptions::trace)
+        /// (else empty).
+        ///
+        /// Python: what `SSLContext._msg_callback` would have been called
+        /// with for this connection. OpenSSL: `SSL_set_msg_callback`.
+        ///
+        /// Each event prints as one line (`-> TLSv1.3 Handshake ClientHello
+        /// (512 bytes)`), so a failing test can show the conversation:
+        /// `for e in s.handshake_trace() { eprintln!("{e}") }`.
+        pub fn handshake_trace(&self) -> &[crate::TraceEvent] {
+            self.$conn.handshake_trace()
+        }
+
+        /// The answers to the usual questions about the recorded handshake
+        /// (messages each way, the alert and who sent it, a
+        /// HelloRetryRequest, the client certificate); empty unless wrapped
+        /// with [`WrapOptions::trace`](crate::WrapOptions::trace).
+        ///
+        /// Python: none (sslwrap). OpenSSL: from `SSL_set_msg_callback`.
+        pub fn handshake_summary(&self) -> crate::HandshakeSummary {
+            self.$conn.handshake_summary()
         }
     };
 }

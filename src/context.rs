@@ -38,7 +38,7 @@
 use std::ffi::CString;
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use openssl::error::ErrorStack;
 use openssl::pkey::{PKey, Private};
@@ -52,6 +52,10 @@ use openssl::x509::{X509Crl, X509};
 
 use crate::error::SslError;
 use crate::ffi;
+use crate::hooks::CtxHooks;
+use crate::keylog::KeylogFile;
+use crate::trace::TraceEvent;
+use crate::version::TlsVersion;
 
 /// Which side(s) of a connection a context is for.
 ///
@@ -92,30 +96,6 @@ pub enum VerifyMode {
     /// `CERT_REQUIRED`: a certificate must be sent and verify
     /// (`SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT`).
     CertRequired,
-}
-
-/// A TLS protocol version bound.
-///
-/// Python: `ssl.TLSVersion`. OpenSSL: `SSL3_VERSION` … `TLS1_3_VERSION`;
-/// `MinimumSupported`/`MaximumSupported` are `0` ("no bound") as
-/// `SSL_CTX_set_min_proto_version`/`SSL_CTX_set_max_proto_version` take it.
-#[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum TlsVersion {
-    /// `TLSVersion.MINIMUM_SUPPORTED`: no lower bound.
-    MinimumSupported,
-    /// `TLSVersion.SSLv3` (deprecated; OpenSSL 3 is built without it).
-    SSLv3,
-    /// `TLSVersion.TLSv1` (deprecated).
-    TLSv1,
-    /// `TLSVersion.TLSv1_1` (deprecated).
-    TLSv1_1,
-    /// `TLSVersion.TLSv1_2`, the default minimum.
-    TLSv1_2,
-    /// `TLSVersion.TLSv1_3`.
-    TLSv1_3,
-    /// `TLSVersion.MAXIMUM_SUPPORTED`: no upper bound.
-    MaximumSupported,
 }
 
 /// What a context's certificates are for.
@@ -335,6 +315,9 @@ pub(crate) struct ConnConfig {
     pub(crate) context_id: u64,
     pub(crate) check_hostname: bool,
     pub(crate) post_handshake_auth: bool,
+    /// A message callback or key log is set: connections watch for their
+    /// failures.
+    pub(crate) hooks: bool,
 }
 
 /// Everything an [`SslContext`] is configured with, as plain data; the
@@ -357,6 +340,10 @@ struct Settings {
     /// slot per type; loading another chain of a type replaces it.
     chains: Vec<CertChain>,
     post_handshake_auth: bool,
+    /// The message callback and key log.
+    hooks: CtxHooks,
+    /// Key-exchange groups (NIDs) from `set_ecdh_curve`, if called.
+    groups: Option<Vec<i32>>,
 }
 
 /// The CA certificates, CRLs and hashed directories loaded so far.
@@ -441,13 +428,15 @@ impl SslContext {
                 check_hostname: client,
                 options,
                 verify_flags: VerifyFlags::VERIFY_X509_TRUSTED_FIRST,
-                min_version: version_raw(TlsVersion::TLSv1_2),
+                min_version: crate::version::version_raw(TlsVersion::TLSv1_2),
                 max_version: 0,
                 ciphers: PY_DEFAULT_CIPHERS.to_owned(),
                 alpn: None,
                 trust: Trust::default(),
                 chains: Vec::new(),
                 post_handshake_auth: false,
+                hooks: CtxHooks::default(),
+                groups: None,
             },
             built: OnceLock::new(),
         })
@@ -652,7 +641,7 @@ impl SslContext {
         let raw = match v {
             TlsVersion::MinimumSupported => 0,
             TlsVersion::MaximumSupported => MAXIMUM_AVAILABLE,
-            v => version_raw(v),
+            v => crate::version::version_raw(v),
         };
         self.settings_mut().min_version = raw;
         Ok(())
@@ -668,7 +657,7 @@ impl SslContext {
         let raw = match v {
             TlsVersion::MaximumSupported => 0,
             TlsVersion::MinimumSupported => MINIMUM_AVAILABLE,
-            v => version_raw(v),
+            v => crate::version::version_raw(v),
         };
         self.settings_mut().max_version = raw;
         Ok(())
@@ -760,7 +749,7 @@ impl SslContext {
     pub fn minimum_version(&self) -> TlsVersion {
         match self.settings.min_version {
             0 => TlsVersion::MinimumSupported,
-            raw => version_from_raw(raw),
+            raw => crate::version::version_from_raw(raw),
         }
     }
 
@@ -771,7 +760,7 @@ impl SslContext {
     pub fn maximum_version(&self) -> TlsVersion {
         match self.settings.max_version {
             0 => TlsVersion::MaximumSupported,
-            raw => version_from_raw(raw),
+            raw => crate::version::version_from_raw(raw),
         }
     }
 
@@ -795,6 +784,106 @@ impl SslContext {
     /// Python: `SSLContext.post_handshake_auth`.
     pub fn post_handshake_auth(&self) -> bool {
         self.settings.post_handshake_auth
+    }
+
+    /// Restricts key exchange to one elliptic curve (group), by its OpenSSL
+    /// short name: `"prime256v1"`, `"secp384r1"`, `"X25519"`, ….
+    ///
+    /// Python: `SSLContext.set_ecdh_curve(name)`. OpenSSL: `OBJ_sn2nid`,
+    /// `SSL_CTX_set1_groups` (Python's call on OpenSSL 3).
+    ///
+    /// An unknown name is Python's `ValueError` "unknown elliptic curve name
+    /// 'name'". A TLS 1.3 server restricted to a group the client sent no
+    /// key share for answers with a HelloRetryRequest.
+    pub fn set_ecdh_curve(&mut self, name: &str) -> Result<(), SslError> {
+        let unknown = || {
+            SslError::value(format!(
+                "unknown elliptic curve name {}",
+                crate::cert::py_repr(name)
+            ))
+        };
+        let c_name = CString::new(name).map_err(|_| SslError::value("embedded null byte"))?;
+        let nid = ffi::obj_sn2nid(&c_name).ok_or_else(unknown)?;
+        let mut probe = SslContextBuilder::new(method(self.settings.protocol))?;
+        ffi::ctx_set1_groups(&mut probe, &[nid])?;
+        self.settings_mut().groups = Some(vec![nid]);
+        Ok(())
+    }
+
+    /// Calls `f` for every record header, handshake message, alert and
+    /// change-cipher-spec of every connection wrapped afterwards, in both
+    /// directions; `None` removes it.
+    ///
+    /// Python: `SSLContext._msg_callback = f` (private there; `f(conn,
+    /// direction, version, content_type, msg_type, data)`). OpenSSL:
+    /// `SSL_CTX_set_msg_callback`.
+    ///
+    /// `f` runs inside OpenSSL's handshake, read and write calls, on the
+    /// thread making them. If it panics, the panic is caught (it never
+    /// unwinds into OpenSSL) and that call fails with an
+    /// [`SslErrorKind::Ssl`](crate::SslErrorKind::Ssl) error naming the
+    /// callback; other connections are not affected. To keep one
+    /// connection's events instead, wrap it with
+    /// [`WrapOptions::trace`](crate::WrapOptions::trace).
+    pub fn set_msg_callback<F>(&mut self, f: Option<F>)
+    where
+        F: Fn(&TraceEvent) + Send + Sync + 'static,
+    {
+        self.settings_mut().hooks.msg = f.map(|f| Arc::new(f) as _);
+    }
+
+    /// Appends the TLS secrets of every connection wrapped afterwards to
+    /// `path` as NSS key-log lines (for Wireshark); `None` stops.
+    ///
+    /// Python: `SSLContext.keylog_filename = path`. OpenSSL:
+    /// `SSL_CTX_set_keylog_callback`.
+    ///
+    /// The file is opened for appending now, as Python does, and Python's
+    /// header line is written when it is empty; an error is Python's
+    /// `OSError` with the file name (`[Errno 2] No such file or directory:
+    /// '/no/such/dir/keys'`). Every connection and thread shares the file;
+    /// each line is written whole. A write that fails later fails the call
+    /// that ran the handshake.
+    ///
+    /// # Security
+    ///
+    /// Anyone who can read the file can decrypt the recorded connections.
+    pub fn set_keylog_filename(&mut self, path: Option<&Path>) -> Result<(), SslError> {
+        let file = path.map(KeylogFile::open).transpose()?;
+        self.settings_mut().hooks.keylog_file = file.map(Arc::new);
+        Ok(())
+    }
+
+    /// The key-log file set with
+    /// [`set_keylog_filename`](Self::set_keylog_filename).
+    ///
+    /// Python: `SSLContext.keylog_filename`.
+    pub fn keylog_filename(&self) -> Option<&Path> {
+        self.settings
+            .hooks
+            .keylog_file
+            .as_deref()
+            .map(KeylogFile::path)
+    }
+
+    /// Calls `f` with each NSS key-log line (without its newline) of every
+    /// connection wrapped afterwards; `None` removes it. Works beside
+    /// [`set_keylog_filename`](Self::set_keylog_filename).
+    ///
+    /// Python: none (sslwrap; the lines Python writes to
+    /// `keylog_filename`). OpenSSL: `SSL_CTX_set_keylog_callback`.
+    ///
+    /// A panic in `f` is caught and fails the call that ran the handshake,
+    /// as for [`set_msg_callback`](Self::set_msg_callback).
+    ///
+    /// # Security
+    ///
+    /// The lines are the connection's secrets.
+    pub fn set_keylog_callback<F>(&mut self, f: Option<F>)
+    where
+        F: Fn(&str) + Send + Sync + 'static,
+    {
+        self.settings_mut().hooks.keylog = f.map(|f| Arc::new(f) as _);
     }
 
     /// Counts of the loaded CA material: `(x509, crl, x509_ca)`.
@@ -823,6 +912,7 @@ impl SslContext {
             context_id: self.id,
             check_hostname: self.settings.check_hostname,
             post_handshake_auth: self.settings.post_handshake_auth,
+            hooks: self.settings.hooks.any(),
         }
     }
 
@@ -851,6 +941,8 @@ impl std::fmt::Debug for SslContext {
             .field("verify_flags", &s.verify_flags)
             .field("cert_store_stats", &self.cert_store_stats())
             .field("cert_chains", &s.chains.len())
+            .field("keylog_filename", &self.keylog_filename())
+            .field("msg_callback", &s.hooks.msg.is_some())
             .finish()
     }
 }
@@ -863,7 +955,9 @@ impl std::fmt::Debug for SslContext {
 ///
 /// [`Purpose::ServerAuth`] (for clients): `PROTOCOL_TLS_CLIENT`,
 /// `CERT_REQUIRED`, `check_hostname`, system CAs. [`Purpose::ClientAuth`]
-/// (for servers): `PROTOCOL_TLS_SERVER`, `CERT_NONE`, no CAs.
+/// (for servers): `PROTOCOL_TLS_SERVER`, `CERT_NONE`, no CAs. When the
+/// environment variable `SSLKEYLOGFILE` is set and not empty, its value is
+/// the [`keylog_filename`](SslContext::keylog_filename), as in Python.
 pub fn create_default_context(purpose: Purpose) -> Result<SslContext, SslError> {
     let mut ctx = match purpose {
         Purpose::ServerAuth => {
@@ -876,6 +970,11 @@ pub fn create_default_context(purpose: Purpose) -> Result<SslContext, SslError> 
     };
     if ctx.verify_mode() != VerifyMode::CertNone {
         ctx.load_default_certs(purpose)?;
+    }
+    // Python: `keylogfile = os.environ.get('SSLKEYLOGFILE'); if keylogfile
+    // and not sys.flags.ignore_environment: context.keylog_filename = …`.
+    if let Some(path) = std::env::var_os("SSLKEYLOGFILE").filter(|p| !p.is_empty()) {
+        ctx.set_keylog_filename(Some(Path::new(&path)))?;
     }
     Ok(ctx)
 }
@@ -931,6 +1030,10 @@ impl Settings {
                 select_alpn(&server, client).ok_or(AlpnError::NOACK)
             });
         }
+        if let Some(groups) = &self.groups {
+            ffi::ctx_set1_groups(&mut b, groups)?;
+        }
+        self.hooks.install(&mut b)?;
         Ok(b.build())
     }
 }
@@ -976,27 +1079,6 @@ fn method(protocol: Protocol) -> SslMethod {
         Protocol::Tls => SslMethod::tls(),
         Protocol::TlsClient => SslMethod::tls_client(),
         Protocol::TlsServer => SslMethod::tls_server(),
-    }
-}
-
-fn version_raw(v: TlsVersion) -> i32 {
-    match v {
-        TlsVersion::SSLv3 => 0x0300,
-        TlsVersion::TLSv1 => 0x0301,
-        TlsVersion::TLSv1_1 => 0x0302,
-        TlsVersion::TLSv1_2 => 0x0303,
-        TlsVersion::TLSv1_3 => 0x0304,
-        TlsVersion::MinimumSupported | TlsVersion::MaximumSupported => 0,
-    }
-}
-
-fn version_from_raw(raw: i32) -> TlsVersion {
-    match raw {
-        0x0300 => TlsVersion::SSLv3,
-        0x0301 => TlsVersion::TLSv1,
-        0x0302 => TlsVersion::TLSv1_1,
-        0x0303 => TlsVersion::TLSv1_2,
-        _ => TlsVersion::TLSv1_3,
     }
 }
 

@@ -380,6 +380,12 @@ impl SslError {
         e.with_filename(path)
     }
 
+    /// An `SSLError` for a user callback that failed (panicked), raised by
+    /// the call that ran it, as Python raises a callback's exception.
+    pub(crate) fn callback_panic(text: String) -> SslError {
+        SslError::new(SslErrorKind::Ssl, "SSLError", Cow::Owned(text))
+    }
+
     /// Records the file a load was reading (see [`SslError::filename`]).
     pub(crate) fn with_filename(mut self, path: &Path) -> SslError {
         self.0.filename = Some(path.to_owned());
@@ -443,6 +449,17 @@ impl SslError {
         let mut e = SslError::new(kind, class, Cow::Owned(message));
         e.0.errno = errno;
         e.0.io = Some(io);
+        e
+    }
+
+    /// Python's `PyErr_SetFromErrnoWithFilenameObject`: the `OSError` for
+    /// an I/O error on `path`, whose `str()` is `"[Errno N] text: 'path'"`
+    /// (`path_repr` is Python's `repr()` of the path).
+    pub(crate) fn io_file(io: io::Error, path: &Path, path_repr: &str) -> SslError {
+        let mut e = SslError::io(io).with_filename(path);
+        if e.0.errno.is_some() {
+            e.0.message = Cow::Owned(format!("{}: {path_repr}", e.0.message));
+        }
         e
     }
 

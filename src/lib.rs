@@ -66,6 +66,8 @@
 //   object       SslObject: drives Conn over two MemoryBios (sans-IO)
 //   listener     SslListener: accepts and wraps
 //   cert, legacy, session, options, memory_bio: what those take and give
+//   hooks        the trace and key-log callbacks (trace, keylog: their data)
+//   version      TlsVersion
 //   error        SslError: Python's exceptions from OpenSSL's failures
 //   ffi          the only unsafe code: OpenSSL (and poll(2)) calls
 mod cert;
@@ -76,7 +78,9 @@ mod err_names;
 mod error;
 #[allow(unsafe_code)]
 mod ffi;
+mod hooks;
 mod idna;
+mod keylog;
 mod legacy;
 mod listener;
 pub mod manual;
@@ -85,14 +89,15 @@ mod object;
 mod options;
 mod session;
 mod socket;
+pub mod trace;
+mod version;
 
 pub use cert::{
     cert_time_to_seconds, decode_cert, der_cert_to_pem_cert, pem_cert_to_der_cert, PeerCert,
 };
 pub use constants::*;
 pub use context::{
-    create_default_context, CaData, Options, Protocol, Purpose, SslContext, TlsVersion,
-    VerifyFlags, VerifyMode,
+    create_default_context, CaData, Options, Protocol, Purpose, SslContext, VerifyFlags, VerifyMode,
 };
 pub use error::{SslError, SslErrorKind};
 pub use legacy::{get_server_certificate, wrap_socket, LegacyWrapArgs};
@@ -102,6 +107,11 @@ pub use object::SslObject;
 pub use options::WrapOptions;
 pub use session::SslSession;
 pub use socket::SslSocket;
+pub use trace::{
+    AlertDescription, AlertLevel, ContentType, Direction, HandshakeSummary, HandshakeType,
+    TraceEvent, TraceMessage,
+};
+pub use version::TlsVersion;
 
 /// The OpenSSL version sslwrap runs on, e.g. `"OpenSSL 3.0.19 27 Jan 2026"`.
 ///

@@ -43,6 +43,7 @@ pub struct SslListener {
     do_handshake_on_connect: bool,
     suppress_ragged_eofs: bool,
     handshake_timeout: Option<Duration>,
+    trace: bool,
 }
 
 impl SslListener {
@@ -61,6 +62,7 @@ impl SslListener {
             do_handshake_on_connect: true,
             suppress_ragged_eofs: true,
             handshake_timeout: None,
+            trace: false,
         }
     }
 
@@ -84,6 +86,12 @@ impl SslListener {
         self.handshake_timeout = t;
     }
 
+    /// Whether accepted sockets record their handshake trace (default
+    /// `false`), as [`WrapOptions::trace`] does for one socket.
+    pub fn set_trace(&mut self, on: bool) {
+        self.trace = on;
+    }
+
     /// Accepts a connection and wraps it server-side; with
     /// `do_handshake_on_connect` the handshake has run when this returns.
     ///
@@ -97,7 +105,8 @@ impl SslListener {
         let ctx = self.ctx.as_ref().map_err(|e| SslError::from(e.clone()))?;
         let opts = WrapOptions::default()
             .server_side(true)
-            .suppress_ragged_eofs(self.suppress_ragged_eofs);
+            .suppress_ragged_eofs(self.suppress_ragged_eofs)
+            .trace(self.trace);
         let mut sock = SslSocket::new(ctx, self.config, tcp, opts.do_handshake_on_connect(false))?;
         if let Some(t) = self.handshake_timeout {
             sock.settimeout(Some(t)).map_err(SslError::io)?;
@@ -133,6 +142,7 @@ impl std::fmt::Debug for SslListener {
             .field("do_handshake_on_connect", &self.do_handshake_on_connect)
             .field("suppress_ragged_eofs", &self.suppress_ragged_eofs)
             .field("handshake_timeout", &self.handshake_timeout)
+            .field("trace", &self.trace)
             .finish()
     }
 }

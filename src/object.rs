@@ -48,6 +48,7 @@ impl SslContext {
             opts.server_side,
             opts.encoded_hostname()?,
             opts.session.as_ref(),
+            opts.trace,
             |ssl| Ok(Tls::over_memory(ssl, incoming.bio(), outgoing.bio())),
         )?;
         Ok(SslObject {

@@ -39,6 +39,10 @@ pub struct WrapOptions {
     pub server_hostname: Option<String>,
     /// `session`: a session from an earlier connection to resume.
     pub session: Option<SslSession>,
+    /// Record this connection's handshake trace, for `handshake_trace()`
+    /// and `handshake_summary()` (sslwrap; Python has only the
+    /// context-wide `_msg_callback`). Default `false`.
+    pub trace: bool,
 }
 
 impl Default for WrapOptions {
@@ -49,6 +53,7 @@ impl Default for WrapOptions {
             suppress_ragged_eofs: true,
             server_hostname: None,
             session: None,
+            trace: false,
         }
     }
 }
@@ -84,6 +89,12 @@ impl WrapOptions {
         self
     }
 
+    /// Sets [`trace`](Self::trace).
+    pub fn trace(mut self, on: bool) -> WrapOptions {
+        self.trace = on;
+        self
+    }
+
     /// Python's `SSLContext._encode_hostname`: the IDNA 2003 (A-label) form
     /// of `server_hostname`, which is what is sent, checked and reported.
     pub(crate) fn encoded_hostname(&self) -> Result<Option<String>, SslError> {
@@ -102,6 +113,7 @@ impl fmt::Debug for WrapOptions {
             .field("suppress_ragged_eofs", &self.suppress_ragged_eofs)
             .field("server_hostname", &self.server_hostname)
             .field("session", &self.session.is_some())
+            .field("trace", &self.trace)
             .finish()
     }
 }

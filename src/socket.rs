@@ -30,10 +30,10 @@ use std::time::{Duration, Instant};
 
 use openssl::ssl::{ErrorCode, SslContextRef};
 
-use crate::conn::{inspection_methods, Conn};
+use crate::conn::{inspection_methods, Conn, StepError};
 use crate::context::{ConnConfig, SslContext};
 use crate::error::{SslError, SslErrorKind};
-use crate::ffi::{self, Failure, Tls};
+use crate::ffi::{self, Tls};
 use crate::options::WrapOptions;
 
 impl SslContext {
@@ -150,6 +150,7 @@ impl<S: Read + Write> SslSocket<S> {
             opts.server_side,
             opts.encoded_hostname()?,
             opts.session.as_ref(),
+            opts.trace,
             |ssl| Ok(Tls::over_stream(ssl, sock)?),
         )?;
         let mut s = SslSocket {
@@ -287,10 +288,9 @@ impl<S: Read + Write> SslSocket<S> {
             match self.conn.shutdown(&mut zeros) {
                 Ok(()) => return Ok(()),
                 Err(e) => {
-                    let op = if e.code == ErrorCode::WANT_WRITE {
-                        Op::Write
-                    } else {
-                        Op::Read
+                    let op = match e.want() {
+                        Some(f) if f.code == ErrorCode::WANT_WRITE => Op::Write,
+                        _ => Op::Read,
                     };
                     self.wait(e, op, &mut deadline)?;
                 }
@@ -315,7 +315,7 @@ impl<S: Read + Write> SslSocket<S> {
     }
 
     #[cold]
-    fn read_slow(&mut self, mut e: Failure, buf: &mut [u8]) -> Result<usize, SslError> {
+    fn read_slow(&mut self, mut e: StepError, buf: &mut [u8]) -> Result<usize, SslError> {
         let mut deadline = Deadline::default();
         loop {
             if let Err(err) = self.wait(e, Op::Read, &mut deadline) {
@@ -344,7 +344,7 @@ impl<S: Read + Write> SslSocket<S> {
     #[cold]
     fn write_slow(
         &mut self,
-        mut e: Failure,
+        mut e: StepError,
         data: &[u8],
         deadline: &mut Deadline,
     ) -> Result<usize, SslError> {
@@ -363,13 +363,13 @@ impl<S> SslSocket<S> {
     /// a timeout is set (`Ok`: call OpenSSL again), else the error for the
     /// call (Python's `PySSL_select`, then `PySSL_SetError`).
     #[cold]
-    fn wait(&self, e: Failure, op: Op, deadline: &mut Deadline) -> Result<(), SslError> {
-        if e.is_want() && e.transport_would_block() {
+    fn wait(&self, e: StepError, op: Op, deadline: &mut Deadline) -> Result<(), SslError> {
+        if let Some(f) = e.want().filter(|f| f.transport_would_block()) {
             if let (Some(t), Some(os)) = (self.timeout_duration(), self.os.get()) {
                 let end = *deadline.0.get_or_insert_with(|| Instant::now() + t);
                 let left = end.saturating_duration_since(Instant::now());
                 let fd = (os.fd)(self.get_ref());
-                let writing = e.code == ErrorCode::WANT_WRITE;
+                let writing = f.code == ErrorCode::WANT_WRITE;
                 if !left.is_zero() && ffi::poll_fd(fd, writing, left).map_err(SslError::io)? {
                     return Ok(());
                 }

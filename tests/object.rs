@@ -9,95 +9,14 @@
 
 mod common;
 
-use common::{certdata, python::PyProcess, python3};
-use sslwrap::{
-    MemoryBio, SslContext, SslErrorKind, SslObject, TlsVersion, WrapOptions, CERT_REQUIRED,
-};
+use common::certdata;
+use sslwrap::{MemoryBio, SslContext, SslErrorKind, TlsVersion, WrapOptions, CERT_REQUIRED};
 
 // ---------------------------------------------------------------------------
-// Harness: two objects and the bytes between them.
+// Harness: two objects and the bytes between them (tests/common/memory.rs).
 
+use common::memory::{handshake, pair, pair_with, send, transfer, wrap, PairSide};
 use common::{cpython_client_ctx as client_ctx, cpython_server_ctx as server_ctx};
-
-fn wrap(ctx: &SslContext, opts: WrapOptions) -> SslObject {
-    ctx.wrap_bio(MemoryBio::new(), MemoryBio::new(), opts)
-        .unwrap()
-}
-
-fn pair(client: &SslContext, server: &SslContext) -> (SslObject, SslObject) {
-    pair_with(
-        client,
-        server,
-        WrapOptions::default().server_hostname("localhost"),
-    )
-}
-
-fn pair_with(
-    client: &SslContext,
-    server: &SslContext,
-    opts: WrapOptions,
-) -> (SslObject, SslObject) {
-    (
-        wrap(client, opts),
-        wrap(server, WrapOptions::default().server_side(true)),
-    )
-}
-
-/// Moves everything `from` wrote to `to`'s incoming buffer; returns how
-/// many bytes moved.
-fn transfer(from: &SslObject, to: &SslObject) -> usize {
-    let bytes = from.outgoing().read(None);
-    to.incoming().write(&bytes).unwrap();
-    bytes.len()
-}
-
-/// Which side failed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Side {
-    Client,
-    Server,
-}
-
-/// Runs both handshakes to the end, one flight at a time, and returns how
-/// many flights crossed; or the first side that failed with what error.
-fn handshake(c: &mut SslObject, s: &mut SslObject) -> Result<usize, (Side, sslwrap::SslError)> {
-    let (mut c_done, mut s_done) = (false, false);
-    let mut flights = 0;
-    for _ in 0..10 {
-        if !c_done {
-            match c.do_handshake() {
-                Ok(()) => c_done = true,
-                Err(e) if e.kind() == SslErrorKind::WantRead => {}
-                Err(e) => return Err((Side::Client, e)),
-            }
-        }
-        if transfer(c, s) > 0 {
-            flights += 1;
-        }
-        if !s_done {
-            match s.do_handshake() {
-                Ok(()) => s_done = true,
-                Err(e) if e.kind() == SslErrorKind::WantRead => {}
-                Err(e) => return Err((Side::Server, e)),
-            }
-        }
-        if transfer(s, c) > 0 {
-            flights += 1;
-        }
-        if c_done && s_done {
-            return Ok(flights);
-        }
-    }
-    panic!("handshake did not finish in 10 rounds");
-}
-
-/// Sends `data` from `from` to `to` and reads it there (also delivering
-/// TLS 1.3 tickets on the way).
-fn send(from: &mut SslObject, to: &mut SslObject, data: &[u8]) -> Vec<u8> {
-    assert_eq!(from.write(data).unwrap(), data.len());
-    transfer(from, to);
-    to.read(data.len() + 100).unwrap()
-}
 
 fn tls(max: TlsVersion) -> (SslContext, SslContext) {
     let c = client_ctx();
@@ -177,7 +96,7 @@ fn client_certificate_required() {
     let cc = client_ctx();
     let (mut c, mut s) = pair(&cc, &sc);
     let (side, e) = handshake(&mut c, &mut s).unwrap_err();
-    assert_eq!(side, Side::Server);
+    assert_eq!(side, PairSide::Server);
     assert_eq!(
         e.to_string(),
         "[SSL: PEER_DID_NOT_RETURN_A_CERTIFICATE] peer did not return a certificate"
@@ -208,7 +127,7 @@ fn hostname_mismatch_is_pythons_verification_error() {
         WrapOptions::default().server_hostname("wronghost"),
     );
     let (side, e) = handshake(&mut c, &mut s).unwrap_err();
-    assert_eq!(side, Side::Client);
+    assert_eq!(side, PairSide::Client);
     assert_eq!(e.kind(), SslErrorKind::CertVerification);
     assert_eq!(e.verify_code(), Some(62));
     assert_eq!(
@@ -421,70 +340,6 @@ fn flights_cut_at_every_offset_ask_for_more() {
     }
 }
 
-/// What a server and a client make of bytes that are not TLS, compared
-/// with python3 on the same bytes.
-#[test]
-fn garbage_gives_pythons_errors() {
-    let inputs: [&[u8]; 5] = [
-        b"GET / HTTP/1.1\r\nHost: x\r\n\r\n",
-        b"\x16\x03\x01\xff\xff",
-        b"\x17\x03\x03\x00\x05hello",
-        b"\x15\x03\x03\x00\x02\x02\x28",
-        &[0u8; 64],
-    ];
-    let mut ours = Vec::new();
-    for input in inputs {
-        for side in ["server", "client"] {
-            let (cc, sc) = (client_ctx(), server_ctx());
-            let mut obj = if side == "server" {
-                wrap(&sc, WrapOptions::default().server_side(true))
-            } else {
-                let mut c = wrap(&cc, WrapOptions::default().server_hostname("localhost"));
-                let _ = c.do_handshake();
-                c
-            };
-            obj.incoming().write(input).unwrap();
-            let e = obj.do_handshake().unwrap_err();
-            ours.push(format!("{}: {e}", e.python_class()));
-        }
-    }
-    let script = r#"
-import os, ssl, sys
-d = sys.argv[1]
-cc = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT); cc.load_verify_locations(os.path.join(d, "pycacert.pem"))
-sc = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER); sc.load_cert_chain(os.path.join(d, "keycert3.pem"))
-for line in sys.stdin:
-    data = bytes.fromhex(line.strip())
-    for side in ("server", "client"):
-        i, o = ssl.MemoryBIO(), ssl.MemoryBIO()
-        if side == "server":
-            obj = sc.wrap_bio(i, o, server_side=True)
-        else:
-            obj = cc.wrap_bio(i, o, server_hostname="localhost")
-            try: obj.do_handshake()
-            except ssl.SSLWantReadError: pass
-        i.write(data)
-        try:
-            obj.do_handshake(); print("no error", flush=True)
-        except Exception as e:
-            print("%s: %s" % (type(e).__name__, str(e).rsplit(" (_ssl.c:", 1)[0]), flush=True)
-"#;
-    let path = std::env::temp_dir().join(format!("sslwrap-garbage-{}.py", std::process::id()));
-    std::fs::write(&path, script).unwrap();
-    let dir = certdata("");
-    let mut py = PyProcess::talk(&path, &[dir.to_str().unwrap()]);
-    let mut theirs = Vec::new();
-    for input in inputs {
-        let hex: String = input.iter().map(|b| format!("{b:02x}")).collect();
-        py.send_line(&hex).unwrap();
-        for _ in 0..2 {
-            theirs.push(py.next_line().unwrap());
-        }
-    }
-    let _ = std::fs::remove_file(&path);
-    assert_eq!(ours, theirs);
-}
-
 #[test]
 fn ragged_eof_is_eof_error_without_suppression() {
     let (cc, sc) = (client_ctx(), server_ctx());
@@ -532,99 +387,4 @@ fn memory_bio_as_python() {
     assert_eq!(b.read(None), b"");
     assert_eq!(b.read(Some(0)), b"");
     assert!(!b.eof());
-}
-
-// ---------------------------------------------------------------------------
-// Against CPython's own SSLObject.
-
-/// sslwrap's `SslObject` and CPython's `SSLObject` talk through bytes the
-/// test carries, in both roles: handshake, then b"ping" / b"pong:ping".
-#[test]
-fn python_sslobject_peer_both_roles() {
-    let script =
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/py/sslobject_peer.py");
-    let dir = certdata("");
-    let _ = python3();
-    for python_role in ["server", "client"] {
-        let mut py = PyProcess::talk(&script, &[python_role, dir.to_str().unwrap()]);
-        let (cc, sc) = (client_ctx(), server_ctx());
-        let mut ours = if python_role == "server" {
-            wrap(&cc, WrapOptions::default().server_hostname("localhost"))
-        } else {
-            wrap(&sc, WrapOptions::default().server_side(true))
-        };
-        let mut got = Vec::new();
-        let mut sent = false;
-        let mut their_out = String::new();
-        let mut their_last = None;
-        let mut rounds = 0;
-        loop {
-            rounds += 1;
-            assert!(rounds < 20, "no end after 20 rounds");
-            // Our turn: take their bytes, make progress, send ours.
-            let bytes: Vec<u8> = (0..their_out.len() / 2)
-                .map(|i| u8::from_str_radix(&their_out[2 * i..2 * i + 2], 16).unwrap())
-                .collect();
-            ours.incoming().write(&bytes).unwrap();
-            let step = (|| -> Result<(), sslwrap::SslError> {
-                ours.do_handshake()?;
-                if python_role == "server" && !sent {
-                    ours.write(b"ping")?;
-                    sent = true;
-                }
-                let mut buf = [0u8; 100];
-                let n = ours.read_into(&mut buf)?;
-                got.extend_from_slice(&buf[..n]);
-                if python_role == "client" && !got.is_empty() && !sent {
-                    let mut reply = b"pong:".to_vec();
-                    reply.extend_from_slice(&got);
-                    ours.write(&reply)?;
-                    sent = true;
-                }
-                Ok(())
-            })();
-            if let Err(e) = step {
-                assert_eq!(
-                    e.kind(),
-                    SslErrorKind::WantRead,
-                    "sslwrap as the other side: {e}"
-                );
-            }
-            let out: String = ours
-                .outgoing()
-                .read(None)
-                .iter()
-                .map(|b| format!("{b:02x}"))
-                .collect();
-            let our_done = sent && !got.is_empty();
-            if our_done && out.is_empty() && their_last.is_some() {
-                break;
-            }
-            py.send_line(&out).unwrap();
-            let line = py.next_line().unwrap();
-            let reply = common::json::Json::parse(&line).unwrap();
-            assert_eq!(reply.get("error"), None, "{line}");
-            their_out = reply.str_at("out").unwrap_or_default();
-            if reply.get("done") == Some(&common::json::Json::Bool(true)) {
-                their_last = Some(reply);
-            }
-        }
-        let theirs = their_last.unwrap();
-        assert_eq!(
-            theirs.str_at("version").as_deref(),
-            ours.version().as_deref()
-        );
-        assert_eq!(
-            theirs.str_at("cipher"),
-            ours.cipher().map(|c| c.0),
-            "python as {python_role}"
-        );
-        if python_role == "server" {
-            assert_eq!(theirs.str_at("got").as_deref(), Some("ping"));
-            assert_eq!(got, b"pong:ping");
-        } else {
-            assert_eq!(got, b"ping");
-            assert_eq!(theirs.str_at("got").as_deref(), Some("pong:ping"));
-        }
-    }
 }

@@ -11,7 +11,8 @@
 //!
 //! Layout: one file per OpenSSL area, functions sorted by the C name they
 //! wrap: `tls` (an `SSL` attached to its BIOs: handshake, read, write,
-//! shutdown), `bio` (the BIO over a Rust stream), `mem` (memory BIOs),
+//! shutdown), `bio` (the BIO over a Rust stream), `callbacks` (the message
+//! and key-log callbacks), `mem` (memory BIOs),
 //! `os` (`poll(2)` for socket timeouts), `ssl` (`SSL_*`,
 //! `SSL_CTX_*`), `store` (`X509_STORE_*`, reading `cadata` certificates),
 //! `x509` (`X509_*`, `GENERAL_NAME`, `ASN1_*`, reading a PEM certificate
@@ -23,6 +24,7 @@ use std::os::raw::c_int;
 use openssl::error::ErrorStack;
 
 mod bio;
+mod callbacks;
 mod mem;
 mod os;
 mod ssl;
@@ -31,6 +33,9 @@ mod tls;
 mod x509;
 
 pub(crate) use self::bio::StreamTransport;
+pub(crate) use self::callbacks::{
+    ctx_set_keylog_callback, ctx_set_msg_callback, ssl_set_msg_callback, KeylogHandler, MsgHandler,
+};
 pub(crate) use self::mem::{MemBio, MemBioRef, MemTransport};
 pub(crate) use self::os::poll_fd;
 pub(crate) use self::ssl::*;

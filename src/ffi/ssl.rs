@@ -26,6 +26,8 @@ type VerifyCallback = extern "C" fn(c_int, *mut sys::X509_STORE_CTX) -> c_int;
 
 /// `SSL_CTRL_GET_CHAIN_CERTS`, behind the `SSL_CTX_get0_chain_certs` macro.
 const SSL_CTRL_GET_CHAIN_CERTS: c_int = 115;
+/// `SSL_CTRL_SET_GROUPS`, behind the `SSL_CTX_set1_groups` macro.
+const SSL_CTRL_SET_GROUPS: c_int = 91;
 
 /// `SSL_CTX_add1_chain_cert`: append `cert` to the chain sent with the
 /// context's current certificate.
@@ -69,6 +71,33 @@ pub(crate) fn ctx_chain_certs(ctx: &SslContextRef) -> Vec<X509> {
     // the borrow ends.
     let stack = unsafe { StackRef::<X509>::from_ptr(chain) };
     stack.iter().map(ToOwned::to_owned).collect()
+}
+
+/// `SSL_CTX_set1_groups`: the key-exchange groups, by NID.
+pub(crate) fn ctx_set1_groups(
+    ctx: &mut SslContextBuilder,
+    nids: &[c_int],
+) -> Result<(), ErrorStack> {
+    // SAFETY: `ctx` is a live SSL_CTX; OpenSSL copies `nids.len()` ints
+    // from the pointer during the call.
+    let r = unsafe {
+        sys::SSL_CTX_ctrl(
+            ctx.as_ptr(),
+            SSL_CTRL_SET_GROUPS,
+            nids.len() as std::os::raw::c_long,
+            nids.as_ptr() as *mut c_void,
+        )
+    };
+    cvt(r as c_int).map(drop)
+}
+
+/// `OBJ_sn2nid`: the NID of an object's short name (`"prime256v1"`), if
+/// OpenSSL knows it.
+pub(crate) fn obj_sn2nid(name: &CStr) -> Option<c_int> {
+    // SAFETY: `name` is NUL-terminated and outlives the call, which only
+    // reads it.
+    let nid = unsafe { sys::OBJ_sn2nid(name.as_ptr()) };
+    (nid != 0).then_some(nid)
 }
 
 /// `SSL_CTX_use_certificate_chain_file`, with `password` answering a

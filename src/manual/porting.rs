@@ -36,6 +36,11 @@
 //! | `s.unwrap()` | [`SslSocket::unwrap`] (or [`SslSocket::shutdown_tls`] then [`SslSocket::into_inner`] when non-blocking) |
 //! | `s.settimeout(t)`, `s.setblocking(b)`, `s.gettimeout()` | [`SslSocket::settimeout`], [`SslSocket::setblocking`], [`SslSocket::gettimeout`] (on `SslSocket<TcpStream>`) |
 //! | `s.close()` | drop the socket (no close_notify, like Python) |
+//! | `ctx._msg_callback = f` (private) | [`SslContext::set_msg_callback`] ([`TraceEvent`]); per connection [`WrapOptions::trace`], then [`SslSocket::handshake_trace`], [`SslSocket::handshake_summary`] |
+//! | `ssl._TLSContentType`, `ssl._TLSMessageType`, `ssl._TLSAlertType` | [`ContentType`], [`HandshakeType`], [`AlertDescription`] |
+//! | `ctx.keylog_filename = path` | [`SslContext::set_keylog_filename`], [`SslContext::keylog_filename`]; beyond Python [`SslContext::set_keylog_callback`] |
+//! | `SSLKEYLOGFILE` in `create_default_context` | the same, in [`create_default_context`] |
+//! | `ctx.set_ecdh_curve(name)` | [`SslContext::set_ecdh_curve`] |
 //! | `ssl.MemoryBIO()`, `.write(b)`, `.read(n)`, `.pending`, `.write_eof()`, `.eof` | [`MemoryBio::new`], [`MemoryBio::write`], [`MemoryBio::read`] (or [`MemoryBio::read_into`]), [`MemoryBio::pending`], [`MemoryBio::write_eof`], [`MemoryBio::eof`] |
 //! | `ctx.wrap_bio(incoming, outgoing, server_side, server_hostname, session)` | [`SslContext::wrap_bio`] → [`SslObject`] (see [`sans_io`](super::sans_io)) |
 //! | `obj.do_handshake()`, `obj.read(n)`, `obj.write(b)`, `obj.unwrap()` | [`SslObject::do_handshake`], [`SslObject::read`] (or [`SslObject::read_into`]), [`SslObject::write`], [`SslObject::unwrap`]; the inspection methods as on `SslSocket` |

@@ -14,6 +14,8 @@
 //!   saw, comparable with `assert_eq!` across languages;
 //! * [`run_pair`] plays one situation with a chosen implementation on each
 //!   side;
+//! * [`memory`]: a client and a server `SslObject` and the bytes between
+//!   them, driven flight by flight;
 //! * [`Server`]: a plain loopback TLS server thread with a builder
 //!   (`Server::builder().ctx(..).io_cb(..).build()`), for Rust-only tests.
 //!
@@ -24,6 +26,7 @@
 pub mod child;
 pub mod config;
 pub mod json;
+pub mod memory;
 pub mod outcome;
 pub mod pki;
 pub mod python;

@@ -43,6 +43,7 @@ pub struct ServerBuilder {
     io_cb: IoCallback,
     timeout: Duration,
     suppress_ragged_eofs: bool,
+    trace: bool,
 }
 
 impl Server {
@@ -57,6 +58,7 @@ impl Server {
             }),
             timeout: IO_TIMEOUT,
             suppress_ragged_eofs: true,
+            trace: false,
         }
     }
 
@@ -124,6 +126,13 @@ impl ServerBuilder {
         self
     }
 
+    /// Whether the accepted socket records its handshake trace (default
+    /// `false`; `SslListener::set_trace`).
+    pub fn trace(mut self, on: bool) -> Self {
+        self.trace = on;
+        self
+    }
+
     /// Starts listening and serving one connection on a thread.
     pub fn build(self) -> Server {
         let ctx = self.ctx.unwrap_or_else(|| {
@@ -138,6 +147,7 @@ impl ServerBuilder {
         let mut listener = ctx.wrap_listener(tcp);
         listener.set_handshake_timeout(Some(self.timeout));
         listener.set_suppress_ragged_eofs(self.suppress_ragged_eofs);
+        listener.set_trace(self.trace);
         let io_cb = self.io_cb;
         let (tx, result) = mpsc::channel();
         let thread = std::thread::spawn(move || {

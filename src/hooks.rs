@@ -1,0 +1,180 @@
+//! sslwrap's callbacks on a connection (the handshake trace and the key
+//! log), and what they leave behind.
+//!
+//! A context with a message callback or a key log stores them on its
+//! OpenSSL context ([`CtxHooks`], `SSL_CTX` ex_data) and installs the
+//! trampolines of `ffi::callbacks`; a connection that records its trace
+//! keeps the events on its `SSL` ([`ConnHooks`], `SSL` ex_data). A user
+//! callback that panics, or a key-log write that fails, never reaches C:
+//! the failure is kept on the connection and becomes the error of the call
+//! that ran the callback (as Python raises a callback's exception from
+//! `do_handshake`).
+
+use std::any::Any;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::{Arc, OnceLock};
+
+use openssl::error::ErrorStack;
+use openssl::ex_data::Index;
+use openssl::ssl::{Ssl, SslContext, SslContextBuilder, SslRef};
+
+use crate::error::SslError;
+use crate::ffi::{self, KeylogHandler, MsgHandler};
+use crate::keylog::KeylogFile;
+use crate::trace::TraceEvent;
+
+/// A user's message callback (`set_msg_callback`).
+pub(crate) type MsgCallback = Arc<dyn Fn(&TraceEvent) + Send + Sync>;
+/// A user's key-log callback (`set_keylog_callback`).
+pub(crate) type KeylogCallback = Arc<dyn Fn(&str) + Send + Sync>;
+
+/// The callbacks of a context, as its OpenSSL context keeps them.
+#[derive(Clone, Default)]
+pub(crate) struct CtxHooks {
+    pub(crate) msg: Option<MsgCallback>,
+    pub(crate) keylog_file: Option<Arc<KeylogFile>>,
+    pub(crate) keylog: Option<KeylogCallback>,
+}
+
+impl CtxHooks {
+    /// Whether any callback is set (then connections watch for failures).
+    pub(crate) fn any(&self) -> bool {
+        self.msg.is_some() || self.keylog_file.is_some() || self.keylog.is_some()
+    }
+
+    /// Stores the callbacks on `b` and installs the trampolines they need
+    /// (`SSL_CTX_set_msg_callback`, `SSL_CTX_set_keylog_callback`).
+    pub(crate) fn install(&self, b: &mut SslContextBuilder) -> Result<(), ErrorStack> {
+        if !self.any() {
+            return Ok(());
+        }
+        b.set_ex_data(ctx_index()?, self.clone());
+        if self.msg.is_some() {
+            ffi::ctx_set_msg_callback::<Tracer>(b);
+        }
+        if self.keylog_file.is_some() || self.keylog.is_some() {
+            ffi::ctx_set_keylog_callback::<Keylogger>(b);
+        }
+        Ok(())
+    }
+}
+
+/// What sslwrap's callbacks keep on one connection.
+#[derive(Default)]
+pub(crate) struct ConnHooks {
+    /// The recorded trace, when the connection was wrapped with
+    /// `WrapOptions::trace(true)`.
+    events: Option<Vec<TraceEvent>>,
+    /// The first failure of a callback, not yet reported.
+    failure: Option<SslError>,
+}
+
+/// Prepares `ssl` for sslwrap's callbacks: a place for their failures and,
+/// with `record`, for its trace (and the message callback that fills it,
+/// `SSL_set_msg_callback`).
+pub(crate) fn attach(ssl: &mut SslRef, record: bool) -> Result<(), ErrorStack> {
+    let hooks = ConnHooks {
+        events: record.then(Vec::new),
+        failure: None,
+    };
+    ssl.set_ex_data(conn_index()?, hooks);
+    if record {
+        ffi::ssl_set_msg_callback::<Tracer>(ssl);
+    }
+    Ok(())
+}
+
+/// The trace recorded on `ssl` so far (empty when not recording).
+pub(crate) fn trace(ssl: &SslRef) -> &[TraceEvent] {
+    conn_index()
+        .ok()
+        .and_then(|i| ssl.ex_data(i))
+        .and_then(|h| h.events.as_deref())
+        .unwrap_or(&[])
+}
+
+/// Takes the failure a callback left on `ssl`, if any.
+#[cold]
+pub(crate) fn take_failure(ssl: &mut SslRef) -> Option<SslError> {
+    let index = conn_index().ok()?;
+    ssl.ex_data_mut(index)?.failure.take()
+}
+
+fn record_failure(ssl: &mut SslRef, e: SslError) {
+    let Ok(index) = conn_index() else { return };
+    if let Some(h) = ssl.ex_data_mut(index) {
+        h.failure.get_or_insert(e);
+    }
+}
+
+/// The error for a panic in a user callback named `which`.
+fn panic_error(which: &str, payload: &(dyn Any + Send)) -> SslError {
+    let detail = payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "a non-string payload".to_owned());
+    SslError::callback_panic(format!("the {which} panicked: {detail}"))
+}
+
+fn ctx_index() -> Result<Index<SslContext, CtxHooks>, ErrorStack> {
+    static INDEX: OnceLock<Index<SslContext, CtxHooks>> = OnceLock::new();
+    if let Some(i) = INDEX.get() {
+        return Ok(*i);
+    }
+    let i = SslContext::new_ex_index()?;
+    Ok(*INDEX.get_or_init(|| i))
+}
+
+fn conn_index() -> Result<Index<Ssl, ConnHooks>, ErrorStack> {
+    static INDEX: OnceLock<Index<Ssl, ConnHooks>> = OnceLock::new();
+    if let Some(i) = INDEX.get() {
+        return Ok(*i);
+    }
+    let i = Ssl::new_ex_index()?;
+    Ok(*INDEX.get_or_init(|| i))
+}
+
+/// The context's hooks, as its OpenSSL context keeps them.
+fn ctx_hooks(ssl: &SslRef) -> Option<CtxHooks> {
+    ssl.ssl_context().ex_data(ctx_index().ok()?).cloned()
+}
+
+/// The message-callback handler: decodes the event, hands it to the user's
+/// callback, records it.
+struct Tracer;
+
+impl MsgHandler for Tracer {
+    fn on_message(ssl: &mut SslRef, write: bool, version: i32, content_type: i32, data: &[u8]) {
+        let event = TraceEvent::from_callback(write, version, content_type, data);
+        if let Some(callback) = ctx_hooks(ssl).and_then(|h| h.msg) {
+            if let Err(payload) = catch_unwind(AssertUnwindSafe(|| callback(&event))) {
+                record_failure(ssl, panic_error("msg_callback", &*payload));
+            }
+        }
+        let Ok(index) = conn_index() else { return };
+        if let Some(events) = ssl.ex_data_mut(index).and_then(|h| h.events.as_mut()) {
+            events.push(event);
+        }
+    }
+}
+
+/// The key-log handler: appends to the file, hands the line to the user's
+/// callback.
+struct Keylogger;
+
+impl KeylogHandler for Keylogger {
+    fn on_line(ssl: &mut SslRef, line: &str) {
+        let Some(hooks) = ctx_hooks(ssl) else { return };
+        if let Some(file) = &hooks.keylog_file {
+            if let Err(e) = file.write_line(line) {
+                record_failure(ssl, e);
+            }
+        }
+        if let Some(callback) = &hooks.keylog {
+            if let Err(payload) = catch_unwind(AssertUnwindSafe(|| callback(line))) {
+                record_failure(ssl, panic_error("keylog callback", &*payload));
+            }
+        }
+    }
+}
