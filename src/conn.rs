@@ -24,6 +24,7 @@
 //! The read and write paths add nothing to `SSL_read_ex`/`SSL_write_ex` on
 //! success: no allocation, copy, lock or system call.
 
+use openssl::hash::MessageDigest;
 use openssl::ssl::{self, ErrorCode, ShutdownResult, ShutdownState, Ssl, SslContextRef};
 
 use crate::cert::PeerCert;
@@ -322,6 +323,115 @@ impl<T> Conn<T> {
         self.server_hostname.as_deref()
     }
 
+    pub(crate) fn get_unverified_chain(&self) -> Result<Vec<Vec<u8>>, SslError> {
+        let ssl = self.tls.ssl();
+        let mut chain = Vec::new();
+        // OpenSSL leaves the peer's own certificate out of a server's view
+        // of the chain; Python puts it first, as a client sees it.
+        if self.server_side {
+            if let Some(leaf) = ssl.peer_certificate() {
+                chain.push(leaf.to_der()?);
+            }
+        }
+        for cert in ssl.peer_cert_chain().into_iter().flatten() {
+            chain.push(cert.to_der()?);
+        }
+        Ok(chain)
+    }
+
+    pub(crate) fn get_verified_chain(&self) -> Result<Vec<Vec<u8>>, SslError> {
+        let chain = self.tls.ssl().verified_chain();
+        chain
+            .into_iter()
+            .flatten()
+            .map(|c| c.to_der().map_err(SslError::from))
+            .collect()
+    }
+
+    pub(crate) fn shared_ciphers(&self) -> Option<Vec<(String, String, i32)>> {
+        let (ours, theirs) = ffi::ssl_ciphers_and_client_ciphers(self.tls.ssl());
+        let (ours, theirs) = (ours?, theirs?);
+        Some(
+            ours.iter()
+                .filter(|c| theirs.iter().any(|t| t.name() == c.name()))
+                .map(|c| (c.name().to_owned(), c.version().to_owned(), c.bits().secret))
+                .collect(),
+        )
+    }
+
+    pub(crate) fn get_channel_binding(&self, cb_type: &str) -> Result<Option<Vec<u8>>, SslError> {
+        let ssl = self.tls.ssl();
+        match cb_type {
+            "tls-unique" => {
+                // _ssl.c: "if session is resumed XOR we are the client", our
+                // own Finished, else the peer's: the first Finished of the
+                // handshake (the client's, or the server's on resumption).
+                let mut buf = [0u8; 128]; // PySSL_CB_MAXLEN
+                let len = if ssl.session_reused() == self.server_side {
+                    ssl.finished(&mut buf)
+                } else {
+                    ssl.peer_finished(&mut buf)
+                };
+                Ok((len > 0).then(|| buf[..len.min(buf.len())].to_vec()))
+            }
+            "tls-server-end-point" => {
+                if !ssl.is_init_finished() {
+                    return Ok(None);
+                }
+                let cert = if self.server_side {
+                    ssl.certificate().map(|c| c.to_owned())
+                } else {
+                    ssl.peer_certificate()
+                };
+                let Some(cert) = cert else { return Ok(None) };
+                // RFC 5929 section 4.1: the certificate's signature hash,
+                // SHA-256 in place of MD5 and SHA-1.
+                let nid = cert.signature_algorithm().object().nid();
+                let digest = nid
+                    .signature_algorithms()
+                    .and_then(|a| MessageDigest::from_nid(a.digest))
+                    .ok_or_else(|| {
+                        SslError::value(
+                            "tls-server-end-point is undefined for this certificate's signature algorithm",
+                        )
+                    })?;
+                let digest = if digest == MessageDigest::md5() || digest == MessageDigest::sha1() {
+                    MessageDigest::sha256()
+                } else {
+                    digest
+                };
+                Ok(Some(cert.digest(digest)?.to_vec()))
+            }
+            "tls-exporter" => {
+                if !ssl.is_init_finished() {
+                    return Ok(None);
+                }
+                // RFC 9266: 32 bytes, label "EXPORTER-Channel-Binding", no
+                // context.
+                self.export_keying_material("EXPORTER-Channel-Binding", None, 32)
+                    .map(Some)
+            }
+            other => Err(SslError::value(format!(
+                "'{other}' channel binding type not implemented"
+            ))),
+        }
+    }
+
+    pub(crate) fn export_keying_material(
+        &self,
+        label: &str,
+        context: Option<&[u8]>,
+        len: usize,
+    ) -> Result<Vec<u8>, SslError> {
+        let ssl = self.tls.ssl();
+        if !ssl.is_init_finished() {
+            return Err(SslError::value("handshake not done yet"));
+        }
+        let mut out = vec![0; len];
+        ssl.export_keying_material(&mut out, label, context)?;
+        Ok(out)
+    }
+
     pub(crate) fn handshake_trace(&self) -> &[TraceEvent] {
         hooks::trace(self.tls.ssl())
     }
@@ -450,6 +560,69 @@ macro_rules! inspection_methods {
         /// form. Python: `server_hostname`.
         pub fn server_hostname(&self) -> Option<&str> {
             self.$conn.server_hostname()
+        }
+
+        /// The chain the peer sent, leaf first, in DER form; empty before
+        /// the handshake or when it sent none.
+        ///
+        /// Python 3.13: `get_unverified_chain()`. OpenSSL:
+        /// `SSL_get_peer_cert_chain` (plus, on the server side, where
+        /// OpenSSL leaves it out, the peer's certificate first, as Python).
+        pub fn get_unverified_chain(&self) -> Result<Vec<Vec<u8>>, crate::SslError> {
+            self.$conn.get_unverified_chain()
+        }
+
+        /// The chain that verification built, leaf to trust anchor, in DER
+        /// form; empty when nothing was verified.
+        ///
+        /// Python 3.13: `get_verified_chain()`. OpenSSL:
+        /// `SSL_get0_verified_chain`.
+        pub fn get_verified_chain(&self) -> Result<Vec<Vec<u8>>, crate::SslError> {
+            self.$conn.get_verified_chain()
+        }
+
+        /// The ciphers both this server and the client support, as
+        /// `(name, protocol, secret bits)`, in the server's order; `None`
+        /// on a client or before the ClientHello arrived.
+        ///
+        /// Python: `shared_ciphers()`. OpenSSL: `SSL_get_ciphers`,
+        /// `SSL_get_client_ciphers`.
+        pub fn shared_ciphers(&self) -> Option<Vec<(String, String, i32)>> {
+            self.$conn.shared_ciphers()
+        }
+
+        /// Channel-binding data for the connection; `Ok(None)` before the
+        /// handshake.
+        ///
+        /// Python: `get_channel_binding(cb_type)`, which knows only
+        /// `"tls-unique"` (RFC 5929; the first Finished message, `SSL_get_finished`
+        /// or `SSL_get_peer_finished`). sslwrap adds `"tls-server-end-point"`
+        /// (RFC 5929: a hash of the server's certificate with its signature
+        /// hash, SHA-256 for MD5 and SHA-1; `X509_digest`) and
+        /// `"tls-exporter"` (RFC 9266, the binding for TLS 1.3: 32 bytes of
+        /// `SSL_export_keying_material` with label
+        /// `EXPORTER-Channel-Binding`). Another type is Python's
+        /// `ValueError` "'x' channel binding type not implemented".
+        pub fn get_channel_binding(
+            &self,
+            cb_type: &str,
+        ) -> Result<Option<Vec<u8>>, crate::SslError> {
+            self.$conn.get_channel_binding(cb_type)
+        }
+
+        /// `len` bytes of keying material for `label` (and `context`),
+        /// which both ends compute alike (RFC 5705, RFC 8446 section 7.5).
+        ///
+        /// Python: none (sslwrap). OpenSSL: `SSL_export_keying_material`.
+        /// Before the handshake: [`SslErrorKind::Value`](crate::SslErrorKind::Value)
+        /// "handshake not done yet".
+        pub fn export_keying_material(
+            &self,
+            label: &str,
+            context: Option<&[u8]>,
+            len: usize,
+        ) -> Result<Vec<u8>, crate::SslError> {
+            self.$conn.export_keying_material(label, context, len)
         }
 
         /// The messages of this connection so far, in order, when it was

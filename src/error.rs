@@ -256,7 +256,11 @@ impl SslError {
             .all(|e| lib_reason(e).0 == ERR_LIB_SYS);
         let drop_stack = stack.errors().is_empty() || (code == ErrorCode::SYSCALL && only_sys);
         let stack = (!drop_stack).then_some(stack);
-        let last = stack.as_ref().and_then(|s| s.errors().last());
+        // Likewise, when a fatal error makes OpenSSL 3.2+ send an alert over
+        // a transport that is gone, the failed write appends system errors
+        // after the reason (e.g. UNEXPECTED_EOF_WHILE_READING, then EPIPE);
+        // 3.0 does not. The reason is the last entry before them.
+        let last = stack.as_ref().and_then(reason_entry);
         let (lib, reason_code) = last.map(lib_reason).unwrap_or((0, 0));
         let (kind, errno, errstr): (SslErrorKind, i32, Option<&'static str>) = match code {
             // SSL_ERROR_WANT_X509_LOOKUP, SSL_ERROR_WANT_CONNECT
@@ -335,7 +339,7 @@ impl SslError {
                 Some("Invalid error code"),
             ),
         };
-        let mut e = SslError::ssl_family(kind, errno, stack, errstr);
+        let mut e = SslError::ssl_family_at(kind, errno, stack, errstr, reason_entry);
         if kind == SslErrorKind::CertVerification {
             let message = match (peer.verify_result, peer.server_hostname) {
                 (X509_V_ERR_HOSTNAME_MISMATCH, Some(host)) => {
@@ -487,6 +491,18 @@ impl SslError {
         stack: Option<ErrorStack>,
         errstr: Option<&'static str>,
     ) -> SslError {
+        SslError::ssl_family_at(kind, errno, stack, errstr, |s| s.errors().last())
+    }
+
+    /// [`SslError::ssl_family`], with `pick` choosing the queued error
+    /// that names the failure.
+    fn ssl_family_at(
+        kind: SslErrorKind,
+        errno: i32,
+        stack: Option<ErrorStack>,
+        errstr: Option<&'static str>,
+        pick: fn(&ErrorStack) -> Option<&openssl::error::Error>,
+    ) -> SslError {
         let class = match kind {
             SslErrorKind::ZeroReturn => "SSLZeroReturnError",
             SslErrorKind::WantRead => "SSLWantReadError",
@@ -496,7 +512,7 @@ impl SslError {
             SslErrorKind::CertVerification => "SSLCertVerificationError",
             _ => "SSLError",
         };
-        let last = stack.as_ref().and_then(|s| s.errors().last());
+        let last = stack.as_ref().and_then(pick);
         let (library, reason, text) = match last {
             Some(e) => {
                 let (lib, code) = lib_reason(e);
@@ -650,6 +666,19 @@ pub(crate) fn lib_reason(e: &openssl::error::Error) -> (i32, i32) {
     } else {
         (((code >> 23) & 0xff) as i32, (code & 0x7f_ffff) as i32)
     }
+}
+
+/// The queued error that names a failed TLS operation: the last one, or,
+/// when system errors follow others (OpenSSL 3.2+ queues the failure to
+/// send an alert over a closed transport after the real reason), the last
+/// one before them.
+fn reason_entry(stack: &ErrorStack) -> Option<&openssl::error::Error> {
+    let errors = stack.errors();
+    errors
+        .iter()
+        .rev()
+        .find(|e| lib_reason(e).0 != ERR_LIB_SYS)
+        .or(errors.last())
 }
 
 /// `ERR_reason_error_string`, except for TLS alerts, whose text is always

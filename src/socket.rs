@@ -21,7 +21,7 @@
 //! that does not wait never reads the clock.
 
 use std::fmt;
-use std::io::{self, Read, Write};
+use std::io::{self, Read, Seek, SeekFrom, Write};
 use std::net::TcpStream;
 use std::os::fd::{AsRawFd, RawFd};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -239,6 +239,73 @@ impl<S: Read + Write> SslSocket<S> {
             sent += self.send_within(&data[sent..], &mut deadline)?;
         }
         Ok(())
+    }
+
+    /// Sends `count` bytes (all, with `None`) of `file` from `offset`, and
+    /// returns how many were sent; the file's position is left at `offset`
+    /// plus that (as Python's: an `offset` of 0 reads from the current
+    /// position, without seeking first).
+    ///
+    /// Python: `SSLSocket.sendfile(file, offset=0, count=None)`, which on a
+    /// TLS socket falls back to reading the file in blocks of 8192 bytes
+    /// and sending them (`_sendfile_use_send`); so does sslwrap, since the
+    /// kernel's `sendfile(2)` cannot encrypt. OpenSSL: `SSL_write_ex`.
+    ///
+    /// `Some(0)` is Python's `ValueError` "count must be a positive integer
+    /// (got 0)", a non-blocking socket its "non-blocking sockets are not
+    /// supported". With a timeout, each block's send has its own deadline,
+    /// as Python's `send` calls do.
+    pub fn sendfile<F: Read + Seek>(
+        &mut self,
+        file: &mut F,
+        offset: u64,
+        count: Option<u64>,
+    ) -> Result<u64, SslError> {
+        if count == Some(0) {
+            return Err(SslError::value("count must be a positive integer (got 0)"));
+        }
+        if self.timeout.load(Ordering::Relaxed) == NON_BLOCKING {
+            return Err(SslError::value("non-blocking sockets are not supported"));
+        }
+        const BLOCK: u64 = 8192;
+        let block = count.map_or(BLOCK, |c| c.min(BLOCK)) as usize;
+        // Python seeks only for a non-zero offset (and then, at the end, to
+        // `offset + total_sent` all the same).
+        if offset != 0 {
+            file.seek(SeekFrom::Start(offset)).map_err(SslError::io)?;
+        }
+        let mut buf = vec![0; block];
+        let mut total: u64 = 0;
+        let result = loop {
+            let want = count.map_or(block as u64, |c| (c - total).min(block as u64)) as usize;
+            if want == 0 {
+                break Ok(());
+            }
+            let n = match file.read(&mut buf[..want]) {
+                Ok(0) => break Ok(()),
+                Ok(n) => n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => break Err(SslError::io(e)),
+            };
+            let mut sent = 0;
+            while sent < n {
+                match self.send(&buf[sent..n]) {
+                    Ok(k) => sent += k,
+                    Err(e) => {
+                        total += sent as u64;
+                        let _ = file.seek(SeekFrom::Start(offset + total));
+                        return Err(e);
+                    }
+                }
+            }
+            total += n as u64;
+        };
+        // Python: `file.seek(offset + total_sent)` when something was sent.
+        if total > 0 {
+            file.seek(SeekFrom::Start(offset + total))
+                .map_err(SslError::io)?;
+        }
+        result.map(|()| total)
     }
 
     /// Sends close_notify and waits for the peer's, then returns the plain

@@ -168,6 +168,12 @@ fn python_sslobject_peer_both_roles() {
             ours.cipher().map(|c| c.0),
             "python as {python_role}"
         );
+        // Both ends of the connection see the same tls-unique binding.
+        let ours_cb: Option<String> = ours
+            .get_channel_binding("tls-unique")
+            .unwrap()
+            .map(|b| b.iter().map(|x| format!("{x:02x}")).collect());
+        assert_eq!(theirs.str_at("tls_unique"), ours_cb, "python as {python_role}");
         if python_role == "server" {
             assert_eq!(theirs.str_at("got").as_deref(), Some("ping"));
             assert_eq!(got, b"pong:ping");

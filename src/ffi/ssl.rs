@@ -6,7 +6,7 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use foreign_types::ForeignTypeRef;
 use openssl::error::ErrorStack;
-use openssl::ssl::{SslContextBuilder, SslContextRef, SslRef, SslSessionRef};
+use openssl::ssl::{SslCipher, SslContextBuilder, SslContextRef, SslRef, SslSessionRef};
 use openssl::stack::StackRef;
 use openssl::x509::{X509Ref, X509};
 use openssl_sys as sys;
@@ -14,6 +14,8 @@ use openssl_sys as sys;
 use super::cvt;
 
 extern "C" {
+    fn SSL_get_ciphers(ssl: *const sys::SSL) -> *mut sys::stack_st_SSL_CIPHER;
+    fn SSL_get_client_ciphers(ssl: *const sys::SSL) -> *mut sys::stack_st_SSL_CIPHER;
     fn SSL_verify_client_post_handshake(ssl: *mut sys::SSL) -> c_int;
     fn SSL_get_verify_callback(ssl: *const sys::SSL) -> Option<VerifyCallback>;
     fn SSL_set_post_handshake_auth(ssl: *mut sys::SSL, val: c_int);
@@ -126,6 +128,25 @@ pub(crate) fn ctx_use_private_key_file(
         // outlives the call.
         cvt(unsafe { sys::SSL_CTX_use_PrivateKey_file(ctx, path.as_ptr(), sys::SSL_FILETYPE_PEM) })
     })
+}
+
+/// `SSL_get_ciphers` and `SSL_get_client_ciphers`: the connection's own
+/// cipher list and the one the client offered (known on a server once the
+/// ClientHello arrived); `None` when OpenSSL has none.
+pub(crate) fn ssl_ciphers_and_client_ciphers(
+    ssl: &SslRef,
+) -> (Option<&StackRef<SslCipher>>, Option<&StackRef<SslCipher>>) {
+    // SAFETY: `ssl` is live; both calls return borrowed stacks owned by the
+    // SSL (or its context), or null; they live as long as the `&SslRef`
+    // borrow, during which the SSL cannot change.
+    unsafe {
+        let ours = SSL_get_ciphers(ssl.as_ptr());
+        let theirs = SSL_get_client_ciphers(ssl.as_ptr());
+        (
+            (!ours.is_null()).then(|| StackRef::from_ptr(ours)),
+            (!theirs.is_null()).then(|| StackRef::from_ptr(theirs)),
+        )
+    }
 }
 
 /// `SSL_set_session`: resume `session` on the next handshake.

@@ -56,4 +56,5 @@ for line in sys.stdin:
         "out": outgoing.read().hex(), "done": done or error is not None,
         "version": obj.version(), "cipher": obj.cipher()[0] if obj.cipher() else None,
         "got": got.decode("latin-1"), "error": error,
+        "tls_unique": (obj.get_channel_binding() or b"").hex() if handshaken else None,
     }), flush=True)
