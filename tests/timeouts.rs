@@ -195,3 +195,37 @@ fn a_timeout_socket_still_works_and_unwraps_blocking() {
     assert_eq!(&buf, b"plain");
     server.join().unwrap();
 }
+
+/// `accept`'s handshake has one deadline too: a client that drips its
+/// ClientHello is dropped when the listener's handshake timeout is up, and
+/// the next client is served.
+#[test]
+fn dripping_client_cannot_hold_accept() {
+    let mut listener = server_ctx().wrap_listener(TcpListener::bind("127.0.0.1:0").unwrap());
+    listener.set_handshake_timeout(Some(TIMEOUT));
+    let addr = listener.local_addr().unwrap();
+    let dripper = thread::spawn(move || {
+        let mut tcp = TcpStream::connect(addr).unwrap();
+        let mut hello = vec![0x16, 0x03, 0x01, 0x02, 0x00, 0x01, 0x00, 0x01, 0xfc];
+        hello.extend_from_slice(&[0x03; 20]);
+        drip(&mut tcp, &hello);
+    });
+    let start = Instant::now();
+    assert_timed_out(
+        listener.accept(),
+        "The handshake operation timed out",
+        start,
+    );
+    // The listener goes on with the next client.
+    let client = thread::spawn(move || {
+        let tcp = TcpStream::connect(addr).unwrap();
+        let mut s = client_ctx()
+            .wrap_socket(tcp, WrapOptions::default().server_hostname("localhost"))
+            .unwrap();
+        s.sendall(b"next").unwrap();
+    });
+    let (mut s, _) = listener.accept().unwrap();
+    assert_eq!(s.recv(4).unwrap(), b"next");
+    client.join().unwrap();
+    dripper.join().unwrap();
+}
