@@ -46,10 +46,9 @@ impl fmt::Debug for SslSession {
 
 impl SslSession {
     /// An independent copy of a connection's session, as Python's
-    /// `SSLSocket.session` hands out (`_ssl_session_dup`: `i2d_SSL_SESSION`,
-    /// `d2i_SSL_SESSION`): the live session object is marked not resumable
-    /// when its connection ends without close_notify, which must not spoil
-    /// the copy.
+    /// `SSLSocket.session` hands out (see `dup_session`): the live session
+    /// object is marked not resumable when its connection ends without
+    /// close_notify, which must not spoil the copy.
     pub(crate) fn copy_of(session: &ssl::SslSessionRef, context_id: u64) -> Option<SslSession> {
         let inner = dup_session(session).ok()?;
         Some(SslSession { inner, context_id })
@@ -69,10 +68,15 @@ impl SslSession {
     }
 }
 
-/// Python's `_ssl_session_dup`: an independent copy through DER
-/// (`i2d_SSL_SESSION`, `d2i_SSL_SESSION`).
+/// Python's `_ssl_session_dup`: an independent copy, so that one
+/// connection ending without close_notify (which marks its session not
+/// resumable) cannot spoil the other's. Python copies through DER
+/// (`i2d_SSL_SESSION`, `d2i_SSL_SESSION`), which re-parses the peer's
+/// certificate each time (about 3 million instructions for an RSA leaf);
+/// `SSL_SESSION_dup` makes the same independent copy and shares the
+/// certificate by reference count.
 fn dup_session(
     session: &ssl::SslSessionRef,
 ) -> Result<ssl::SslSession, openssl::error::ErrorStack> {
-    ssl::SslSession::from_der(&session.to_der()?)
+    crate::ffi::ssl_session_dup(session)
 }

@@ -388,3 +388,30 @@ fn memory_bio_as_python() {
     assert_eq!(b.read(Some(0)), b"");
     assert!(!b.eof());
 }
+
+/// A session handed out is a copy (Python's `_ssl_session_dup`): a
+/// connection that resumes it and then ends without close_notify (which
+/// marks *its* session not resumable) does not spoil it for the next one.
+#[test]
+fn a_session_survives_a_connection_that_ends_without_close_notify() {
+    for max in [TlsVersion::TLSv1_3, TlsVersion::TLSv1_2] {
+        let (cc, sc) = tls(max);
+        let (mut c, mut s) = pair(&cc, &sc);
+        handshake(&mut c, &mut s).unwrap();
+        send(&mut s, &mut c, b"tickets");
+        let session = c.session().unwrap();
+        for round in 0..3 {
+            let (mut c2, mut s2) = pair_with(
+                &cc,
+                &sc,
+                WrapOptions::default()
+                    .server_hostname("localhost")
+                    .session(session.clone()),
+            );
+            handshake(&mut c2, &mut s2).unwrap();
+            send(&mut c2, &mut s2, b"x");
+            assert!(c2.session_reused(), "{max:?} round {round}");
+            // Dropped mid-conversation: no close_notify either way.
+        }
+    }
+}

@@ -13,7 +13,7 @@
 //! wrap: `tls` (an `SSL` attached to its BIOs: handshake, read, write,
 //! shutdown), `bio` (the BIO over a Rust stream), `callbacks` (the message
 //! and key-log callbacks), `mem` (memory BIOs),
-//! `os` (`poll(2)` for socket timeouts), `ssl` (`SSL_*`,
+//! `os` (`poll(2)` for socket timeouts), `session` (`SSL_SESSION_*`), `ssl` (`SSL_*`,
 //! `SSL_CTX_*`), `store` (`X509_STORE_*`, reading `cadata` certificates),
 //! `x509` (`X509_*`, `GENERAL_NAME`, `ASN1_*`, reading a PEM certificate
 //! file for `decode_cert`).
@@ -27,6 +27,7 @@ mod bio;
 mod callbacks;
 mod mem;
 mod os;
+mod session;
 mod ssl;
 mod store;
 mod tls;
@@ -38,6 +39,7 @@ pub(crate) use self::callbacks::{
 };
 pub(crate) use self::mem::{MemBio, MemBioRef, MemTransport};
 pub(crate) use self::os::poll_fd;
+pub(crate) use self::session::ssl_session_dup;
 pub(crate) use self::ssl::*;
 pub(crate) use self::store::*;
 pub(crate) use self::tls::{Failure, Tls, Transport};

@@ -1,0 +1,25 @@
+//! `SSL_SESSION_*` calls the `openssl` crate does not expose.
+
+use foreign_types::{ForeignType, ForeignTypeRef};
+use openssl::error::ErrorStack;
+use openssl::ssl::{SslSession, SslSessionRef};
+use openssl_sys as sys;
+
+use super::cvt_p;
+
+extern "C" {
+    fn SSL_SESSION_dup(src: *const sys::SSL_SESSION) -> *mut sys::SSL_SESSION;
+}
+
+/// `SSL_SESSION_dup`: an independent copy of `session` (its own
+/// "not resumable" mark), sharing the peer certificate and chain by
+/// reference count instead of re-parsing them as a DER round trip would.
+pub(crate) fn ssl_session_dup(session: &SslSessionRef) -> Result<SslSession, ErrorStack> {
+    // SAFETY: `session` is live; SSL_SESSION_dup returns a new owned
+    // session (or null, which cvt_p turns into an error), whose one
+    // reference the returned SslSession owns.
+    unsafe {
+        let copy = cvt_p(SSL_SESSION_dup(session.as_ptr()))?;
+        Ok(SslSession::from_ptr(copy))
+    }
+}
