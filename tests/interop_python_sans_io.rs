@@ -173,7 +173,11 @@ fn python_sslobject_peer_both_roles() {
             .get_channel_binding("tls-unique")
             .unwrap()
             .map(|b| b.iter().map(|x| format!("{x:02x}")).collect());
-        assert_eq!(theirs.str_at("tls_unique"), ours_cb, "python as {python_role}");
+        assert_eq!(
+            theirs.str_at("tls_unique"),
+            ours_cb,
+            "python as {python_role}"
+        );
         if python_role == "server" {
             assert_eq!(theirs.str_at("got").as_deref(), Some("ping"));
             assert_eq!(got, b"pong:ping");
