@@ -625,6 +625,34 @@ macro_rules! inspection_methods {
             self.$conn.export_keying_material(label, context, len)
         }
 
+        /// The OpenSSL connection itself, for what sslwrap does not expose
+        /// (an escape hatch to the `openssl` crate, 0.10).
+        ///
+        /// Python: none (sslwrap). OpenSSL: the `SSL`, as the `openssl`
+        /// crate's [`SslRef`](openssl::ssl::SslRef).
+        pub fn ssl(&self) -> &openssl::ssl::SslRef {
+            self.$conn.tls().ssl()
+        }
+
+        /// The OpenSSL connection, mutably.
+        ///
+        /// Python: none (sslwrap). OpenSSL: the `SSL`.
+        ///
+        /// # What it may break
+        ///
+        /// Nothing unsound (the `openssl` crate marks the unsafe calls
+        /// `unsafe`), but sslwrap's semantics rest on the `SSL` as it set it
+        /// up: replacing its BIOs, or reading, writing or shutting down
+        /// through it directly, desynchronises this driver (lost data,
+        /// Python's EOF and shutdown rules no longer applied); changing the
+        /// host name or verify parameters after the handshake has no
+        /// effect; a new verify or message callback replaces sslwrap's
+        /// (and with it `handshake_trace`). Settings meant for every
+        /// connection belong on the context.
+        pub fn ssl_mut(&mut self) -> &mut openssl::ssl::SslRef {
+            self.$conn.tls_mut().ssl_mut()
+        }
+
         /// The messages of this connection so far, in order, when it was
         /// wrapped with [`WrapOptions::trace`](crate::WrapOptions::trace)
         /// (else empty).

@@ -224,3 +224,29 @@ fn sendfile_sends_the_file_through_tls() {
     assert_eq!(e.to_string(), "count must be a positive integer (got 0)");
     server.join().unwrap();
 }
+
+/// The escape hatch: the `openssl` crate's `SslRef` of a connection, to
+/// read and set what sslwrap does not expose, per connection.
+#[test]
+fn ssl_and_ssl_mut_reach_the_openssl_connection() {
+    use openssl::ssl::SslVerifyMode;
+    let (cc, sc) = (cpython_client_ctx(), cpython_server_ctx());
+    let (mut c, mut s) = pair(&cc, &sc);
+    // This one server connection asks for a client certificate, though its
+    // context does not.
+    s.ssl_mut()
+        .set_verify(SslVerifyMode::PEER | SslVerifyMode::FAIL_IF_NO_PEER_CERT);
+    let (_, e) = handshake(&mut c, &mut s).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "[SSL: PEER_DID_NOT_RETURN_A_CERTIFICATE] peer did not return a certificate"
+    );
+    // Reading: the same facts as sslwrap's own getters.
+    let (mut c, mut s) = pair(&cc, &sc);
+    handshake(&mut c, &mut s).unwrap();
+    assert_eq!(Some(c.ssl().version_str().to_owned()), c.version());
+    assert_eq!(
+        c.ssl().current_cipher().map(|x| x.name().to_owned()),
+        c.cipher().map(|x| x.0)
+    );
+}
