@@ -1,5 +1,5 @@
 //! Certificates as Python sees them: [`PeerCert`] (the `getpeercert()`
-//! dict), [`decode_cert`], PEM/DER conversion and
+//! dict) with its [`AltValue`]s, [`decode_cert`], PEM/DER conversion and
 //! [`cert_time_to_seconds`].
 //!
 //! Decoding follows CPython 3.11's `_decode_certificate` in
@@ -15,7 +15,7 @@
 //! (`base64`, `time.strptime`, `calendar.timegm`), error texts included.
 
 use std::ffi::CString;
-use std::fmt::Write as _;
+use std::fmt::{self, Write as _};
 use std::path::Path;
 
 use openssl::nid::Nid;
@@ -74,11 +74,11 @@ pub struct PeerCert {
     /// OpenSSL prints before the first `:`, e.g.
     /// `("othername", "<unsupported>")`.
     ///
-    /// Python's value for `"DirName"` is not a string but a tuple of RDNs
-    /// shaped like [`subject`](Self::subject); it is stored here as Python's
-    /// `repr()` of that tuple, e.g.
-    /// `"((('countryName', 'XY'),), (('commonName', 'dirname example'),))"`.
-    pub subject_alt_name: Vec<(String, String)>,
+    /// Every value is an [`AltValue::Text`] except `"DirName"`'s, which is
+    /// an [`AltValue::DirName`]: the RDNs of the directory name, shaped like
+    /// [`subject`](Self::subject), as Python gives it a tuple of RDNs, e.g.
+    /// `('DirName', ((('countryName', 'XY'),), (('commonName', 'x'),)))`.
+    pub subject_alt_name: Vec<(String, AltValue)>,
     /// `'OCSP'`: the OCSP responder URIs (authorityInfoAccess).
     pub ocsp: Vec<String>,
     /// `'caIssuers'`: the issuer certificate URIs (authorityInfoAccess).
@@ -155,14 +155,7 @@ impl PeerCert {
             let items: Vec<String> = self
                 .subject_alt_name
                 .iter()
-                .map(|(kind, value)| {
-                    let value = if kind == "DirName" {
-                        value.clone()
-                    } else {
-                        py_repr(value)
-                    };
-                    format!("({}, {value})", py_repr(kind))
-                })
+                .map(|(kind, value)| format!("({}, {})", py_repr(kind), value.python_repr()))
                 .collect();
             let _ = write!(out, ", 'subjectAltName': {}", py_tuple(&items));
         }
@@ -178,6 +171,114 @@ impl PeerCert {
         }
         out.push('}');
         out
+    }
+}
+
+/// One value of [`PeerCert::subject_alt_name`]: a string, or the RDNs of a
+/// directory name.
+///
+/// Python gives every `subjectAltName` value as a `str` except a `DirName`'s,
+/// which is a tuple of RDNs shaped like `subject`:
+/// `('DirName', ((('countryName', 'XY'),), (('commonName', 'x'),)))`.
+/// [`python_repr`](Self::python_repr) shows a value as Python's `repr()`
+/// does; `Display` shows a [`Text`](Self::Text) as the string itself and a
+/// [`DirName`](Self::DirName) as Python's `repr()` of the tuple.
+///
+/// ```
+/// use sslwrap::{AltValue, PeerCert};
+///
+/// let rdns = vec![vec![("commonName".to_owned(), "x".to_owned())]];
+/// let cert = PeerCert {
+///     subject_alt_name: vec![
+///         ("DNS".to_owned(), AltValue::Text("localhost".to_owned())),
+///         ("DirName".to_owned(), AltValue::DirName(rdns.clone())),
+///     ],
+///     ..PeerCert::default()
+/// };
+/// let (_, dns) = &cert.subject_alt_name[0];
+/// assert_eq!(dns.as_text(), Some("localhost"));
+/// assert_eq!(dns.python_repr(), "'localhost'");
+/// let (_, dir) = &cert.subject_alt_name[1];
+/// assert_eq!(dir.as_dir_name(), Some(&rdns[..]));
+/// let shown: Vec<String> = cert
+///     .subject_alt_name
+///     .iter()
+///     .map(|(kind, value)| format!("{kind}: {value}"))
+///     .collect();
+/// assert_eq!(shown, ["DNS: localhost", "DirName: ((('commonName', 'x'),),)"]);
+/// ```
+///
+/// Python: one value of `SSLSocket.getpeercert()['subjectAltName']`
+/// (`_get_peer_alt_names` in `Modules/_ssl.c`). OpenSSL: one `GENERAL_NAME`
+/// of `X509_get_ext_d2i(cert, NID_subject_alt_name, NULL, NULL)`.
+#[doc(alias = "subjectAltName")]
+#[doc(alias = "GENERAL_NAME")]
+#[non_exhaustive]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum AltValue {
+    /// A value Python gives as a `str`: `DNS`, `email` and `URI` names as
+    /// they are, an `IP Address` as text, a `Registered ID` as its dotted
+    /// OID or long name, and for other kinds what OpenSSL's
+    /// `GENERAL_NAME_print` prints after the first `:`
+    /// (`"<unsupported>"` for an `othername`).
+    Text(String),
+    /// A `DirName` (`GEN_DIRNAME`): the directory name's RDNs, each a list
+    /// of `(attribute, value)` pairs, exactly as
+    /// [`PeerCert::subject`] holds a subject.
+    DirName(Vec<Vec<(String, String)>>),
+}
+
+impl AltValue {
+    /// The string, for every kind but `DirName`; `None` for a
+    /// [`DirName`](Self::DirName).
+    ///
+    /// Python: `value` when `isinstance(value, str)`, for
+    /// `(kind, value)` in `getpeercert()['subjectAltName']`. OpenSSL: the
+    /// `GENERAL_NAME`'s `ia5`, `ip`, `rid` or `GENERAL_NAME_print` text.
+    pub fn as_text(&self) -> Option<&str> {
+        match self {
+            AltValue::Text(text) => Some(text),
+            AltValue::DirName(_) => None,
+        }
+    }
+
+    /// The RDNs of a [`DirName`](Self::DirName), shaped like
+    /// [`PeerCert::subject`]; `None` for a [`Text`](Self::Text).
+    ///
+    /// Python: `value` of a `('DirName', value)` entry of
+    /// `getpeercert()['subjectAltName']`. OpenSSL: the `GENERAL_NAME`'s
+    /// `directoryName` (`X509_NAME`), read entry by entry.
+    pub fn as_dir_name(&self) -> Option<&[Vec<(String, String)>]> {
+        match self {
+            AltValue::Text(_) => None,
+            AltValue::DirName(rdns) => Some(rdns),
+        }
+    }
+
+    /// Python's `repr()` of the value: a quoted, escaped string such as
+    /// `'localhost'`, or for a `DirName` the tuple of RDNs such as
+    /// `((('countryName', 'XY'),), (('commonName', 'x'),))`, character for
+    /// character as in [`PeerCert::python_repr`].
+    ///
+    /// Python: `repr(value)` for `(kind, value)` in
+    /// `getpeercert()['subjectAltName']`. OpenSSL: none.
+    pub fn python_repr(&self) -> String {
+        match self {
+            AltValue::Text(text) => py_repr(text),
+            AltValue::DirName(rdns) => repr_rdns(rdns),
+        }
+    }
+}
+
+/// A [`Text`](AltValue::Text) as the string itself (Python's `str(value)`);
+/// a [`DirName`](AltValue::DirName) as [`AltValue::python_repr`] (Python's
+/// `str()` of a tuple is its `repr()`).
+impl fmt::Display for AltValue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            AltValue::Text(text) => f.write_str(text),
+            AltValue::DirName(rdns) => f.write_str(&repr_rdns(rdns)),
+        }
     }
 }
 
@@ -436,20 +537,24 @@ fn name_rdns(name: &X509NameRef) -> Result<Vec<Vec<(String, String)>>, SslError>
 }
 
 /// CPython's `_get_peer_alt_names`.
-fn alt_names(cert: &X509Ref) -> Result<Vec<(String, String)>, SslError> {
+fn alt_names(cert: &X509Ref) -> Result<Vec<(String, AltValue)>, SslError> {
     let Some(names) = cert.subject_alt_names() else {
         return Ok(Vec::new());
     };
     let mut out = Vec::new();
+    let text = |kind: &str, value: String| (kind.to_owned(), AltValue::Text(value));
     for name in &names {
         let entry = match ffi::general_name(name) {
-            GeneralName::DirName(n) => ("DirName".to_owned(), repr_rdns(&name_rdns(n)?)),
-            GeneralName::Email(v) => ("email".to_owned(), py_utf8(v)?),
-            GeneralName::Dns(v) => ("DNS".to_owned(), py_utf8(v)?),
-            GeneralName::Uri(v) => ("URI".to_owned(), py_utf8(v)?),
-            GeneralName::RegisteredId(oid) => ("Registered ID".to_owned(), rid_text(oid)?),
-            GeneralName::IpAddress(ip) => ("IP Address".to_owned(), ip_text(ip)),
-            GeneralName::Other => printed_name(&ffi::general_name_print(name))?,
+            GeneralName::DirName(n) => ("DirName".to_owned(), AltValue::DirName(name_rdns(n)?)),
+            GeneralName::Email(v) => text("email", py_utf8(v)?),
+            GeneralName::Dns(v) => text("DNS", py_utf8(v)?),
+            GeneralName::Uri(v) => text("URI", py_utf8(v)?),
+            GeneralName::RegisteredId(oid) => text("Registered ID", rid_text(oid)?),
+            GeneralName::IpAddress(ip) => text("IP Address", ip_text(ip)),
+            GeneralName::Other => {
+                let (kind, value) = printed_name(&ffi::general_name_print(name))?;
+                (kind, AltValue::Text(value))
+            }
         };
         out.push(entry);
     }

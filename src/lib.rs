@@ -93,7 +93,8 @@ pub mod trace;
 mod version;
 
 pub use cert::{
-    cert_time_to_seconds, decode_cert, der_cert_to_pem_cert, pem_cert_to_der_cert, PeerCert,
+    cert_time_to_seconds, decode_cert, der_cert_to_pem_cert, pem_cert_to_der_cert, AltValue,
+    PeerCert,
 };
 pub use constants::*;
 pub use context::{

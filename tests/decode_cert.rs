@@ -17,8 +17,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use sslwrap::{
-    cert_time_to_seconds, decode_cert, der_cert_to_pem_cert, pem_cert_to_der_cert, PeerCert,
-    SslErrorKind,
+    cert_time_to_seconds, decode_cert, der_cert_to_pem_cert, pem_cert_to_der_cert, AltValue,
+    PeerCert, SslErrorKind,
 };
 
 // ---------------------------------------------------------------------------
@@ -283,10 +283,11 @@ fn rdns(rdns: &[&[(&str, &str)]]) -> Vec<Vec<(String, String)>> {
         .collect()
 }
 
-fn pairs(items: &[(&str, &str)]) -> Vec<(String, String)> {
+/// `subjectAltName` entries whose values are all strings.
+fn sans(items: &[(&str, &str)]) -> Vec<(String, AltValue)> {
     items
         .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .map(|(k, v)| (k.to_string(), AltValue::Text(v.to_string())))
         .collect()
 }
 
@@ -311,7 +312,7 @@ fn test_parse_cert() {
         serial_number: "98A7CF88C74A32ED".into(),
         not_before: "Aug 29 14:23:15 2018 GMT".into(),
         not_after: "Aug 26 14:23:15 2028 GMT".into(),
-        subject_alt_name: pairs(&[("DNS", "localhost")]),
+        subject_alt_name: sans(&[("DNS", "localhost")]),
         ..PeerCert::default()
     };
     assert_eq!(
@@ -330,7 +331,7 @@ fn test_parse_cert() {
         serial_number: "CB2D80995A69525C".into(),
         not_before: "Aug 29 14:23:16 2018 GMT".into(),
         not_after: "Oct 28 14:23:16 2037 GMT".into(),
-        subject_alt_name: pairs(&[("DNS", "localhost")]),
+        subject_alt_name: sans(&[("DNS", "localhost")]),
         ocsp: strings(&["http://testca.pythontest.net/testca/ocsp/"]),
         ca_issuers: strings(&["http://testca.pythontest.net/testca/pycacert.cer"]),
         crl_distribution_points: strings(&["http://testca.pythontest.net/testca/revocation.crl"]),
@@ -344,7 +345,7 @@ fn test_parse_cert() {
     let p = decode_cert(&certdata("nokia.pem")).unwrap();
     assert_eq!(
         p.subject_alt_name,
-        pairs(&[
+        sans(&[
             ("DNS", "projects.developer.nokia.com"),
             ("DNS", "projects.forum.nokia.com"),
         ])
@@ -376,7 +377,7 @@ fn test_parse_cert_cve_2019_5010() {
                 &[("countryName", "UK")],
                 &[("commonName", "codenomicon-vm-2.test.lal.cisco.com")],
             ]),
-            subject_alt_name: pairs(&[("DNS", "codenomicon-vm-2.test.lal.cisco.com")]),
+            subject_alt_name: sans(&[("DNS", "codenomicon-vm-2.test.lal.cisco.com")]),
             version: 3,
             ..PeerCert::default()
         }
@@ -400,7 +401,7 @@ fn test_parse_cert_cve_2013_4238() {
     assert_eq!(p.issuer, subject);
     assert_eq!(
         p.subject_alt_name,
-        pairs(&[
+        sans(&[
             ("DNS", "altnull.python.org\0example.com"),
             ("email", "null@python.org\0user@example.org"),
             ("URI", "http://null.python.org\0http://example.org"),
@@ -416,27 +417,101 @@ fn test_parse_cert_cve_2013_4238() {
 // CPython test_ssl.py: BasicSocketTests.test_parse_all_sans
 #[test]
 fn test_parse_all_sans() {
-    let p = decode_cert(&certdata("allsans.pem")).unwrap();
-    assert_eq!(
-        p.subject_alt_name,
-        pairs(&[
-            ("DNS", "allsans"),
-            ("othername", "<unsupported>"),
-            ("othername", "<unsupported>"),
-            ("email", "user@example.org"),
-            ("DNS", "www.example.org"),
-            (
-                "DirName",
-                "((('countryName', 'XY'),), (('localityName', 'Castle Anthrax'),), \
-                 (('organizationName', 'Python Software Foundation'),), \
-                 (('commonName', 'dirname example'),))"
-            ),
-            ("URI", "https://www.python.org/"),
-            ("IP Address", "127.0.0.1"),
-            ("IP Address", "0:0:0:0:0:0:0:1"),
-            ("Registered ID", "1.2.3.4.5"),
-        ])
+    let path = certdata("allsans.pem");
+    let p = decode_cert(&path).unwrap();
+    let dir_name = rdns(&[
+        &[("countryName", "XY")],
+        &[("localityName", "Castle Anthrax")],
+        &[("organizationName", "Python Software Foundation")],
+        &[("commonName", "dirname example")],
+    ]);
+    let mut expected = sans(&[
+        ("DNS", "allsans"),
+        ("othername", "<unsupported>"),
+        ("othername", "<unsupported>"),
+        ("email", "user@example.org"),
+        ("DNS", "www.example.org"),
+        ("URI", "https://www.python.org/"),
+        ("IP Address", "127.0.0.1"),
+        ("IP Address", "0:0:0:0:0:0:0:1"),
+        ("Registered ID", "1.2.3.4.5"),
+    ]);
+    expected.insert(
+        5,
+        ("DirName".to_owned(), AltValue::DirName(dir_name.clone())),
     );
+    assert_eq!(p.subject_alt_name, expected);
+
+    // The helpers, on a string value and on the DirName.
+    let (_, dns) = &p.subject_alt_name[0];
+    assert_eq!(dns.as_text(), Some("allsans"));
+    assert_eq!(dns.as_dir_name(), None);
+    assert_eq!(dns.to_string(), "allsans");
+    assert_eq!(dns.python_repr(), "'allsans'");
+    let (kind, dir) = &p.subject_alt_name[5];
+    assert_eq!(kind, "DirName");
+    assert_eq!(dir.as_text(), None);
+    assert_eq!(dir.as_dir_name(), Some(&dir_name[..]));
+    let dir_repr = "((('countryName', 'XY'),), (('localityName', 'Castle Anthrax'),), \
+                    (('organizationName', 'Python Software Foundation'),), \
+                    (('commonName', 'dirname example'),))";
+    assert_eq!(dir.python_repr(), dir_repr);
+    assert_eq!(dir.to_string(), dir_repr);
+
+    // And the same structure as Python's, the DirName as nested tuples.
+    assert_eq!(compare_sans(&[path]), 1);
+}
+
+/// For each path: `_test_decode_cert(path)['subjectAltName']` as JSON
+/// (tuples as lists, so a DirName's RDN tuples stay nested lists and a
+/// string stays a string), each entry followed by `repr(value)`; `[]` when
+/// the key is absent, `"ERROR"` when decoding fails.
+const SANS_SCRIPT: &str = r#"
+import json, ssl
+for path in json.load(sys.stdin):
+    try:
+        sans = ssl._ssl._test_decode_cert(path).get('subjectAltName', ())
+        out = [[k, v, repr(v)] for k, v in sans]
+    except Exception:
+        out = "ERROR"
+    print(json.dumps(out, separators=(',', ':')))
+"#;
+
+/// [`SANS_SCRIPT`]'s line for `path`, from sslwrap's typed values.
+fn ours_sans(path: &Path) -> String {
+    let Ok(cert) = decode_cert(path) else {
+        return json("ERROR");
+    };
+    let entries: Vec<String> = cert
+        .subject_alt_name
+        .iter()
+        .map(|(kind, value)| {
+            let shape = match (value.as_text(), value.as_dir_name()) {
+                (Some(text), None) => json(text),
+                (None, Some(rdns)) => json_rdns(rdns),
+                _ => panic!("{kind}: {value:?} is neither text nor DirName"),
+            };
+            format!("[{},{shape},{}]", json(kind), json(&value.python_repr()))
+        })
+        .collect();
+    format!("[{}]", entries.join(","))
+}
+
+/// `subject_alt_name` of every path, value by value, equals Python's
+/// `subjectAltName` (structure and `repr()`); returns how many paths have
+/// a DirName entry.
+fn compare_sans(paths: &[PathBuf]) -> usize {
+    let names: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+    let py = python(SANS_SCRIPT, &json_list(&names));
+    let ours: Vec<String> = paths.iter().map(|p| ours_sans(p)).collect();
+    assert_all_equal("subject_alt_name vs subjectAltName", &names, &py, &ours);
+    ours.iter().filter(|l| l.contains("[\"DirName\",[")).count()
+}
+
+#[test]
+fn subject_alt_name_values_match_python_on_every_cpython_certdata_file() {
+    let paths = files_under(&certdata(""));
+    assert!(compare_sans(&paths) >= 1, "allsans.pem has a DirName");
 }
 
 // ---------------------------------------------------------------------------
@@ -1009,17 +1084,25 @@ fn crafted_certificates() -> Vec<(&'static str, String)> {
     out
 }
 
-#[test]
-fn decode_cert_matches_python_on_crafted_certificates() {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("crafted-certs");
+/// Writes [`crafted_certificates`] as `<name>.pem` into a fresh directory
+/// `subdir` of the test tmp dir (one per test: tests run in parallel), and
+/// returns their paths in order.
+fn write_crafted_certificates(subdir: &str) -> (PathBuf, Vec<PathBuf>) {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(subdir);
     let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("create crafted-certs");
+    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("create {subdir}: {e}"));
     let mut paths = Vec::new();
     for (name, text) in crafted_certificates() {
         let path = dir.join(format!("{name}.pem"));
         std::fs::write(&path, text).expect("write crafted cert");
         paths.push(path);
     }
+    (dir, paths)
+}
+
+#[test]
+fn decode_cert_matches_python_on_crafted_certificates() {
+    let (dir, mut paths) = write_crafted_certificates("crafted-certs");
     // DER is not PEM: Python fails to read it, and so must we.
     let plain = std::fs::read_to_string(&paths[0]).expect("plain.pem");
     let der_path = dir.join("plain.der");
@@ -1058,6 +1141,38 @@ fn decode_cert_matches_python_on_crafted_certificates() {
         }
     });
     assert!(decoded >= paths.len() / 2, "only {decoded} decoded");
+}
+
+// The typed subjectAltName values of the crafted certificates, every
+// GENERAL_NAME kind among them, equal Python's value for value; the DirName
+// with a multi-valued RDN keeps both attributes in one RDN, as `subject`
+// does.
+#[test]
+fn subject_alt_name_values_match_python_on_crafted_certificates() {
+    let (dir, paths) = write_crafted_certificates("crafted-sans");
+    assert_eq!(compare_sans(&paths), 1, "san_every_kind has a DirName");
+    let every_kind = decode_cert(&dir.join("san_every_kind.pem")).unwrap();
+    let dir_names: Vec<&[Vec<(String, String)>]> = every_kind
+        .subject_alt_name
+        .iter()
+        .filter(|(kind, _)| kind == "DirName")
+        .filter_map(|(_, value)| value.as_dir_name())
+        .collect();
+    let expected = rdns(&[
+        &[("countryName", "XY")],
+        &[("commonName", "dir a"), ("organizationName", "dir 'o'")],
+    ]);
+    assert_eq!(dir_names, [&expected[..]]);
+    assert_eq!(
+        AltValue::DirName(expected).python_repr(),
+        "((('countryName', 'XY'),), (('commonName', 'dir a'), \
+         ('organizationName', \"dir 'o'\")))"
+    );
+    // Every other kind is text.
+    assert!(every_kind
+        .subject_alt_name
+        .iter()
+        .all(|(kind, value)| (kind == "DirName") == value.as_text().is_none()));
 }
 
 // ---------------------------------------------------------------------------
@@ -1139,9 +1254,12 @@ fn python_repr_escapes_every_character_as_python_does() {
         not_before: chunks[4].clone(),
         not_after: chunks[5].clone(),
         subject_alt_name: vec![
-            ("DNS".to_owned(), chunks[6].clone()),
-            ("DirName".to_owned(), repr_of_rdns(dir_rdns.clone())),
-            ("othername".to_owned(), "<unsupported>".to_owned()),
+            ("DNS".to_owned(), AltValue::Text(chunks[6].clone())),
+            ("DirName".to_owned(), AltValue::DirName(dir_rdns.clone())),
+            (
+                "othername".to_owned(),
+                AltValue::Text("<unsupported>".to_owned()),
+            ),
         ],
         ocsp: vec![chunks[7].clone()],
         ca_issuers: vec!["x".to_owned(), "y".to_owned()],
@@ -1156,7 +1274,7 @@ fn python_repr_escapes_every_character_as_python_does() {
         json_rdns(&cert.issuer),
         json(&cert.not_before),
         json(&cert.not_after),
-        json(&cert.subject_alt_name[0].1),
+        json(&chunks[6]),
         json_rdns(&dir_rdns),
         json_list(&cert.ocsp),
         json_list(&cert.crl_distribution_points),
@@ -1177,6 +1295,11 @@ fn python_repr_escapes_every_character_as_python_does() {
         );
     }
     assert_eq!(py[1], json(&PeerCert::default().python_repr()));
+    // A DirName value shows as a subject does.
+    assert_eq!(
+        cert.subject_alt_name[1].1.python_repr(),
+        repr_of_rdns(dir_rdns)
+    );
     assert!(PeerCert::default().is_empty());
     assert!(!cert.is_empty());
 }
