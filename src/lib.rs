@@ -89,6 +89,8 @@ mod object;
 mod options;
 mod session;
 mod socket;
+#[cfg(feature = "testing")]
+pub mod testing;
 pub mod trace;
 mod version;
 

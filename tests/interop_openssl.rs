@@ -9,8 +9,8 @@
 //! command; the Python lines are quoted next to each assertion).
 //!
 //! Certificates are CPython's test certdata (`keycert3.pem` for localhost,
-//! signed by `pycacert.pem`); the client certificate is made here, signed by
-//! `pycakey.pem`.
+//! signed by `pycacert.pem`); the client certificate is made here with
+//! `sslwrap::testing`, signed by `pycakey.pem`.
 
 mod common;
 
@@ -22,14 +22,8 @@ use std::sync::{Arc, Condvar, Mutex, MutexGuard, OnceLock};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use openssl::asn1::Asn1Time;
-use openssl::bn::{BigNum, MsbOption};
-use openssl::ec::{EcGroup, EcKey};
-use openssl::hash::MessageDigest;
-use openssl::nid::Nid;
-use openssl::pkey::{PKey, Private};
-use openssl::x509::extension::{BasicConstraints, ExtendedKeyUsage, KeyUsage};
-use openssl::x509::{X509Name, X509};
+use openssl::x509::X509;
+use sslwrap::testing::CertificateAuthority;
 use sslwrap::{
     decode_cert, SslContext, SslErrorKind, SslListener, SslSocket, WrapOptions, CERT_REQUIRED,
     PROTOCOL_TLS_CLIENT, PROTOCOL_TLS_SERVER,
@@ -68,8 +62,9 @@ fn certdata(name: &str) -> String {
     common::certdata(name).display().to_string()
 }
 
-/// A client certificate (EC P-256, CN "sslwrap interop client", clientAuth)
-/// signed by CPython's test CA, written once per test run.
+/// A client certificate (EC P-256, subject `CN=sslwrap interop client`
+/// alone, clientAuth only) signed by CPython's test CA, written once per
+/// test run.
 struct ClientCert {
     cert: String,
     key: String,
@@ -79,15 +74,24 @@ struct ClientCert {
 fn client_cert() -> &'static ClientCert {
     static CERT: OnceLock<ClientCert> = OnceLock::new();
     CERT.get_or_init(|| {
-        let (cert, key) = make_client_cert().expect("client certificate");
-        let dir = fresh_tmp_dir();
-        let (cert_path, key_path) = (dir.join("client.pem"), dir.join("client.key"));
-        std::fs::write(&cert_path, cert.to_pem().unwrap()).unwrap();
-        std::fs::write(&key_path, key.private_key_to_pem_pkcs8().unwrap()).unwrap();
+        let read = |name| std::fs::read_to_string(certdata(name)).expect(name);
+        let ca = CertificateAuthority::from_pem(&read("pycacert.pem"), &read("pycakey.pem"))
+            .expect("CPython's test CA");
+        let leaf = ca
+            .leaf()
+            .common_name("sslwrap interop client")
+            .organization("")
+            .organization_unit("")
+            .server_auth(false)
+            .issue(&[])
+            .expect("client certificate");
+        let files = leaf
+            .write_to(&fresh_tmp_dir(), "client")
+            .expect("client certificate files");
         ClientCert {
-            cert: cert_path.display().to_string(),
-            key: key_path.display().to_string(),
-            der: cert.to_der().unwrap(),
+            cert: files.certfile.display().to_string(),
+            key: files.keyfile.display().to_string(),
+            der: leaf.cert_der().to_vec(),
         }
     })
 }
@@ -112,31 +116,6 @@ fn fresh_tmp_dir() -> PathBuf {
     let dir = tmp.join(format!("interop_openssl-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     dir
-}
-
-fn make_client_cert() -> Result<(X509, PKey<Private>), Box<dyn std::error::Error>> {
-    let ca = X509::from_pem(&std::fs::read(certdata("pycacert.pem"))?)?;
-    let ca_key = PKey::private_key_from_pem(&std::fs::read(certdata("pycakey.pem"))?)?;
-    let key = PKey::from_ec_key(EcKey::generate(&*EcGroup::from_curve_name(
-        Nid::X9_62_PRIME256V1,
-    )?)?)?;
-    let mut name = X509Name::builder()?;
-    name.append_entry_by_nid(Nid::COMMONNAME, "sslwrap interop client")?;
-    let mut serial = BigNum::new()?;
-    serial.rand(64, MsbOption::MAYBE_ZERO, false)?;
-    let mut b = X509::builder()?;
-    b.set_version(2)?;
-    b.set_serial_number(&*serial.to_asn1_integer()?)?;
-    b.set_subject_name(&name.build())?;
-    b.set_issuer_name(ca.subject_name())?;
-    b.set_pubkey(&key)?;
-    b.set_not_before(&*Asn1Time::days_from_now(0)?)?;
-    b.set_not_after(&*Asn1Time::days_from_now(1)?)?;
-    b.append_extension(BasicConstraints::new().build()?)?;
-    b.append_extension(KeyUsage::new().digital_signature().build()?)?;
-    b.append_extension(ExtendedKeyUsage::new().client_auth().build()?)?;
-    b.sign(&ca_key, MessageDigest::sha256())?;
-    Ok((b.build(), key))
 }
 
 // --- the CLI process --------------------------------------------------------

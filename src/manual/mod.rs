@@ -6,6 +6,10 @@
 //! * [`nonblocking`]: `WantRead`/`WantWrite`, timeouts.
 //! * [`sans_io`]: `SslObject` over `MemoryBio`, beside Python's `SSLObject`.
 //! * [`openssl_versions`]: which OpenSSL, and what differs between them.
+#![cfg_attr(
+    feature = "testing",
+    doc = " * [`testing`]: testing your TLS code with a throw-away PKI, beside Python's trustme."
+)]
 
 pub mod defaults;
 pub mod eof_and_shutdown;
@@ -13,3 +17,5 @@ pub mod nonblocking;
 pub mod openssl_versions;
 pub mod porting;
 pub mod sans_io;
+#[cfg(feature = "testing")]
+pub mod testing;

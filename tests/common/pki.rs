@@ -1,4 +1,4 @@
-//! The test PKI, made with the `openssl` crate once per test binary.
+//! The test PKI, made with [`sslwrap::testing`] once per test binary.
 //!
 //! # How it is made
 //!
@@ -9,13 +9,13 @@
 //! same process id exists; directories of processes that are gone are
 //! swept), so runs and test binaries never share files.
 //!
-//! Every key is EC P-256 (a few milliseconds each). Every certificate is
-//! X.509 v3, SHA-256, with a random 64-bit serial; validity is relative to
-//! the current time (leaves: from a day ago to 30 days ahead), so nothing
-//! expires in the repository. Leaves carry `basicConstraints CA:FALSE`,
-//! `keyUsage digitalSignature`, `extendedKeyUsage serverAuth, clientAuth`,
-//! a subject key id and (when CA-issued) an authority key id; CAs carry
-//! `basicConstraints critical CA:TRUE` and `keyUsage keyCertSign, cRLSign`.
+//! The certificates are what `sslwrap::testing` makes (see its module
+//! docs: EC P-256 keys, X.509 v3, SHA-256, random serials, subject and
+//! authority key ids, leaves for `serverAuth` and `clientAuth`), with
+//! subjects of a single `CN` (no `O`/`OU`) and validity relative to the
+//! current time, so nothing expires in the repository: CAs from a day ago
+//! to a year ahead, leaves from a day ago to 30 days ahead. Only the
+//! `capath` hash name and the two bad files are made here by hand.
 //!
 //! | file | what |
 //! |---|---|
@@ -47,25 +47,14 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
+use std::time::{Duration, SystemTime};
 
-use openssl::asn1::Asn1Time;
-use openssl::bn::{BigNum, MsbOption};
-use openssl::ec::{EcGroup, EcKey};
-use openssl::error::ErrorStack;
-use openssl::hash::MessageDigest;
-use openssl::nid::Nid;
-use openssl::pkey::{PKey, Private};
-use openssl::symm::Cipher;
-use openssl::x509::extension::{
-    AuthorityKeyIdentifier, BasicConstraints, CrlNumber, ExtendedKeyUsage, KeyUsage,
-    SubjectAlternativeName, SubjectKeyIdentifier,
-};
-use openssl::x509::{X509Builder, X509CrlBuilder, X509Name, X509RevokedBuilder, X509};
+use sslwrap::testing::{CaBuilder, CertificateAuthority, LeafBuilder, LeafCert};
 
 /// The password of `server_enc.key`.
 pub const KEY_PASSWORD: &str = "sesame";
 
-const DAY: i64 = 86_400;
+const DAY: Duration = Duration::from_secs(86_400);
 
 /// The directory of the test PKI (see the module docs for its files).
 #[derive(Debug)]
@@ -94,25 +83,29 @@ pub fn pki() -> &'static Pki {
     })
 }
 
-/// What a leaf certificate looks like.
-#[derive(Clone, Copy)]
-struct Leaf<'a> {
-    cn: &'a str,
-    /// DNS names and IP addresses, in order.
-    sans: &'a [&'a str],
-    /// Validity, in days from now.
-    from: i64,
-    to: i64,
+type BoxError = Box<dyn std::error::Error>;
+
+/// A CA named `CN=<cn>` only, valid from a day ago for a year.
+fn ca_named<'a>(b: CaBuilder<'a>, cn: &str) -> CaBuilder<'a> {
+    let now = SystemTime::now();
+    b.common_name(cn)
+        .organization("")
+        .organization_unit("")
+        .not_before(now - DAY)
+        .not_after(now + 365 * DAY)
 }
 
-const LOCALHOST: Leaf<'static> = Leaf {
-    cn: "localhost",
-    sans: &["localhost", "127.0.0.1"],
-    from: -1,
-    to: 30,
-};
+/// A leaf named `CN=<cn>` only, valid from a day ago for 30 days.
+fn leaf_named<'a>(b: LeafBuilder<'a>, cn: &str) -> LeafBuilder<'a> {
+    let now = SystemTime::now();
+    b.common_name(cn)
+        .organization("")
+        .organization_unit("")
+        .not_before(now - DAY)
+        .not_after(now + 30 * DAY)
+}
 
-type BoxError = Box<dyn std::error::Error>;
+const LOCALHOST: &[&str] = &["localhost", "127.0.0.1"];
 
 fn make(tmp: &Path) -> Result<Pki, BoxError> {
     sweep_stale(tmp);
@@ -124,141 +117,56 @@ fn make(tmp: &Path) -> Result<Pki, BoxError> {
     let write = |name: &str, data: &[u8]| -> Result<(), BoxError> {
         std::fs::write(dir.join(name), data).map_err(|e| format!("writing {name}: {e}").into())
     };
+    let leaf = |name: &str, cert: &LeafCert| cert.write_to(&dir, name).map(drop);
 
-    let (ca, ca_key) = cert("sslwrap test CA", &[], None, -1, 365, true)?;
-    write("ca.pem", &ca.to_pem()?)?;
-    write("ca.key", &ca_key.private_key_to_pem_pkcs8()?)?;
-    write("ca.der", &ca.to_der()?)?;
-    let hash = ca.subject_name_hash();
-    write(&format!("capath/{hash:08x}.0"), &ca.to_pem()?)?;
-    let (ca2, ca2_key) = cert("sslwrap other CA", &[], None, -1, 365, true)?;
-    write("ca2.pem", &ca2.to_pem()?)?;
+    let ca = ca_named(CertificateAuthority::builder(), "sslwrap test CA").build()?;
+    ca.write_to(&dir, "ca")?;
+    write("ca.der", ca.cert_der())?;
+    // OpenSSL's X509_NAME_hash, the name `c_rehash` gives a capath entry.
+    let hash = openssl::x509::X509::from_der(ca.cert_der())?.subject_name_hash();
+    write(&format!("capath/{hash:08x}.0"), ca.cert_pem().as_bytes())?;
+    let ca2 = ca_named(CertificateAuthority::builder(), "sslwrap other CA").build()?;
+    write("ca2.pem", ca2.cert_pem().as_bytes())?;
 
-    let issue =
-        |name: &str, leaf: Leaf<'_>, by: (&X509, &PKey<Private>)| -> Result<X509, BoxError> {
-            let (c, k) = cert(leaf.cn, leaf.sans, Some(by), leaf.from, leaf.to, false)?;
-            write(&format!("{name}.pem"), &c.to_pem()?)?;
-            write(&format!("{name}.key"), &k.private_key_to_pem_pkcs8()?)?;
-            if name == "server" {
-                let pass = KEY_PASSWORD.as_bytes();
-                let enc = k.private_key_to_pem_pkcs8_passphrase(Cipher::aes_256_cbc(), pass)?;
-                write("server_enc.key", &enc)?;
-            }
-            Ok(c)
-        };
-    let by_ca = (&ca, &ca_key);
-    issue("server", LOCALHOST, by_ca)?;
-    issue(
-        "expired",
-        Leaf {
-            from: -30,
-            to: -1,
-            ..LOCALHOST
-        },
-        by_ca,
-    )?;
-    issue(
-        "future",
-        Leaf {
-            from: 1,
-            to: 30,
-            ..LOCALHOST
-        },
-        by_ca,
-    )?;
-    let wrong = Leaf {
-        cn: "wrong.example",
-        sans: &["wrong.example"],
-        ..LOCALHOST
-    };
-    issue("wronghost", wrong, by_ca)?;
-    issue(
-        "cnonly",
-        Leaf {
-            sans: &[],
-            ..LOCALHOST
-        },
-        by_ca,
-    )?;
-    let wildcard = Leaf {
-        cn: "wildcard",
-        sans: &["*.sslwrap.test"],
-        ..LOCALHOST
-    };
-    issue("wildcard", wildcard, by_ca)?;
-    issue(
+    let server = leaf_named(ca.leaf(), "localhost").issue(LOCALHOST)?;
+    leaf("server", &server)?;
+    let encrypted = server.private_key_pem_encrypted(KEY_PASSWORD.as_bytes())?;
+    write("server_enc.key", encrypted.as_bytes())?;
+    let expired = leaf_named(ca.leaf(), "localhost").expired();
+    leaf("expired", &expired.issue(LOCALHOST)?)?;
+    let future = leaf_named(ca.leaf(), "localhost").not_yet_valid();
+    leaf("future", &future.issue(LOCALHOST)?)?;
+    let wrong = leaf_named(ca.leaf(), "wrong.example").issue(&["wrong.example"])?;
+    leaf("wronghost", &wrong)?;
+    leaf("cnonly", &leaf_named(ca.leaf(), "localhost").issue(&[])?)?;
+    let wildcard = leaf_named(ca.leaf(), "wildcard").issue(&["*.sslwrap.test"])?;
+    leaf("wildcard", &wildcard)?;
+    leaf(
         "iponly",
-        Leaf {
-            cn: "ip",
-            sans: &["127.0.0.1"],
-            ..LOCALHOST
-        },
-        by_ca,
+        &leaf_named(ca.leaf(), "ip").issue(&["127.0.0.1"])?,
     )?;
-    issue(
-        "client",
-        Leaf {
-            cn: "client",
-            sans: &[],
-            ..LOCALHOST
-        },
-        by_ca,
-    )?;
-    let client2 = Leaf {
-        cn: "client2",
-        sans: &[],
-        ..LOCALHOST
-    };
-    issue("client2", client2, (&ca2, &ca2_key))?;
-    let revoked = issue("revoked", LOCALHOST, by_ca)?;
-    // A two-level chain: root -> intermediate -> leaf.
-    let (inter, inter_key) = cert("sslwrap intermediate CA", &[], Some(by_ca), -1, 365, true)?;
-    write("inter.pem", &inter.to_pem()?)?;
-    let l = LOCALHOST;
-    let (leaf, leaf_key) = cert(
-        l.cn,
-        l.sans,
-        Some((&inter, &inter_key)),
-        l.from,
-        l.to,
-        false,
-    )?;
-    write("chained_leaf.pem", &leaf.to_pem()?)?;
-    let mut chain = leaf.to_pem()?;
-    chain.extend_from_slice(&inter.to_pem()?);
-    write("chained.pem", &chain)?;
-    write("chained.key", &leaf_key.private_key_to_pem_pkcs8()?)?;
-    let (selfsigned, selfsigned_key) = cert("localhost", LOCALHOST.sans, None, -1, 30, false)?;
-    write("selfsigned.pem", &selfsigned.to_pem()?)?;
-    write(
-        "selfsigned.key",
-        &selfsigned_key.private_key_to_pem_pkcs8()?,
-    )?;
+    leaf("client", &leaf_named(ca.leaf(), "client").issue(&[])?)?;
+    leaf("client2", &leaf_named(ca2.leaf(), "client2").issue(&[])?)?;
+    let revoked = leaf_named(ca.leaf(), "localhost").issue(LOCALHOST)?;
+    leaf("revoked", &revoked)?;
 
-    // A CRL from the CA revoking `revoked.pem`. Its last update is a day
-    // back, so a check in the same second as the signing never sees a CRL
-    // "not yet valid".
-    let now = unix_now();
-    let mut crl = X509CrlBuilder::new()?;
-    crl.set_issuer_name(ca.subject_name())?;
-    crl.set_last_update(&*Asn1Time::from_unix(now - DAY)?)?;
-    crl.set_next_update(&*Asn1Time::from_unix(now + 30 * DAY)?)?;
-    let mut entry = X509RevokedBuilder::new()?;
-    entry.set_serial_number(revoked.serial_number())?;
-    entry.set_revocation_date(&*Asn1Time::from_unix(now - DAY)?)?;
-    crl.add_revoked(entry.build())?;
-    let ctx_maker = X509Builder::new()?;
-    let aki = AuthorityKeyIdentifier::new()
-        .keyid(true)
-        .build(&ctx_maker.x509v3_context(Some(&ca), None))?;
-    crl.append_extension(aki)?;
-    crl.append_extension(CrlNumber::new(BigNum::from_u32(1)?)?.build()?)?;
-    crl.sign(&ca_key, MessageDigest::sha256())?;
-    let crl = crl.build()?;
-    write("crl.pem", &crl.to_pem()?)?;
-    let mut both = ca.to_pem()?;
-    both.extend_from_slice(&crl.to_pem()?);
-    write("ca_with_crl.pem", &both)?;
+    // A two-level chain: root -> intermediate -> leaf.
+    let inter = ca_named(ca.child_ca(), "sslwrap intermediate CA").build()?;
+    write("inter.pem", inter.cert_pem().as_bytes())?;
+    let chained = leaf_named(inter.leaf(), "localhost").issue(LOCALHOST)?;
+    leaf("chained", &chained)?;
+    write("chained_leaf.pem", chained.cert_pem().as_bytes())?;
+    let selfsigned = leaf_named(LeafCert::self_signed(), "localhost").issue(LOCALHOST)?;
+    leaf("selfsigned", &selfsigned)?;
+
+    // A CRL from the CA revoking `revoked.pem`.
+    ca.revoke(&revoked)?;
+    let crl = ca.crl_pem()?;
+    write("crl.pem", crl.as_bytes())?;
+    write(
+        "ca_with_crl.pem",
+        format!("{}{crl}", ca.cert_pem()).as_bytes(),
+    )?;
 
     write("empty.pem", b"")?;
     write(
@@ -286,78 +194,4 @@ fn sweep_stale(tmp: &Path) {
             let _ = std::fs::remove_dir_all(entry.path());
         }
     }
-}
-
-fn unix_now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0)
-}
-
-/// A certificate for `cn` with DNS/IP `sans`, signed by `issuer`
-/// (self-signed when `None`), valid from `from` to `to` days from now.
-fn cert(
-    cn: &str,
-    sans: &[&str],
-    issuer: Option<(&X509, &PKey<Private>)>,
-    from: i64,
-    to: i64,
-    is_ca: bool,
-) -> Result<(X509, PKey<Private>), ErrorStack> {
-    let group = EcGroup::from_curve_name(Nid::X9_62_PRIME256V1)?;
-    let key = PKey::from_ec_key(EcKey::generate(&group)?)?;
-    let mut name = X509Name::builder()?;
-    name.append_entry_by_nid(Nid::COMMONNAME, cn)?;
-    let name = name.build();
-    let mut b = X509::builder()?;
-    b.set_version(2)?;
-    let mut serial = BigNum::new()?;
-    serial.rand(64, MsbOption::ONE, false)?;
-    b.set_serial_number(&*serial.to_asn1_integer()?)?;
-    b.set_subject_name(&name)?;
-    b.set_issuer_name(issuer.map_or(&*name, |(c, _)| c.subject_name()))?;
-    b.set_pubkey(&key)?;
-    let now = unix_now();
-    b.set_not_before(&*Asn1Time::from_unix(now + from * DAY)?)?;
-    b.set_not_after(&*Asn1Time::from_unix(now + to * DAY)?)?;
-    if is_ca {
-        b.append_extension(BasicConstraints::new().critical().ca().build()?)?;
-        let usage = KeyUsage::new()
-            .critical()
-            .key_cert_sign()
-            .crl_sign()
-            .build()?;
-        b.append_extension(usage)?;
-    } else {
-        b.append_extension(BasicConstraints::new().build()?)?;
-        b.append_extension(KeyUsage::new().critical().digital_signature().build()?)?;
-        let eku = ExtendedKeyUsage::new()
-            .server_auth()
-            .client_auth()
-            .build()?;
-        b.append_extension(eku)?;
-    }
-    let ski = SubjectKeyIdentifier::new().build(&b.x509v3_context(None, None))?;
-    b.append_extension(ski)?;
-    if let Some((ca, _)) = issuer {
-        let aki = AuthorityKeyIdentifier::new()
-            .keyid(false)
-            .build(&b.x509v3_context(Some(ca), None))?;
-        b.append_extension(aki)?;
-    }
-    if !sans.is_empty() {
-        let mut san = SubjectAlternativeName::new();
-        for s in sans {
-            if s.parse::<std::net::IpAddr>().is_ok() {
-                san.ip(s);
-            } else {
-                san.dns(s);
-            }
-        }
-        let ext = san.build(&b.x509v3_context(issuer.map(|(c, _)| &**c), None))?;
-        b.append_extension(ext)?;
-    }
-    b.sign(issuer.map_or(&key, |(_, k)| k), MessageDigest::sha256())?;
-    Ok((b.build(), key))
 }
