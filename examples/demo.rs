@@ -18,14 +18,7 @@ use std::path::{Path, PathBuf};
 use std::thread;
 use std::time::Duration;
 
-use openssl::asn1::Asn1Time;
-use openssl::bn::{BigNum, MsbOption};
-use openssl::ec::{EcGroup, EcKey};
-use openssl::hash::MessageDigest;
-use openssl::nid::Nid;
-use openssl::pkey::{PKey, Private};
-use openssl::x509::extension::{BasicConstraints, ExtendedKeyUsage, SubjectAlternativeName};
-use openssl::x509::{X509Name, X509};
+use sslwrap::testing::CertificateAuthority;
 use sslwrap::{
     create_default_context, CaData, Purpose, SslError, SslListener, WrapOptions, CERT_REQUIRED,
 };
@@ -173,68 +166,33 @@ struct Pki {
 
 impl Pki {
     fn create(dir: &Path) -> Result<Pki, Box<dyn Error>> {
-        let (ca, ca_key) = make_cert("sslwrap demo CA", None)?;
-        let server = make_cert("localhost", Some((&ca, &ca_key)))?;
-        let client = make_cert("sslwrap demo client", Some((&ca, &ca_key)))?;
-        let pki = Pki {
-            ca_pem: String::from_utf8(ca.to_pem()?)?,
-            server_cert: dir.join("server.pem"),
-            server_key: dir.join("server.key"),
-            client_cert: dir.join("client.pem"),
-            client_key: dir.join("client.key"),
-        };
-        for ((cert, key), (cert_path, key_path)) in [
-            (server, (&pki.server_cert, &pki.server_key)),
-            (client, (&pki.client_cert, &pki.client_key)),
-        ] {
-            std::fs::write(cert_path, cert.to_pem()?)?;
-            std::fs::write(key_path, key.private_key_to_pem_pkcs8()?)?;
-        }
-        Ok(pki)
+        // sslwrap::testing: Python's trustme (`ca = trustme.CA()`,
+        // `ca.issue_cert("localhost", "127.0.0.1")`).
+        let ca = CertificateAuthority::builder()
+            .common_name("sslwrap demo CA")
+            .organization("")
+            .organization_unit("")
+            .build()?;
+        let server = ca
+            .leaf()
+            .common_name("localhost")
+            .organization("")
+            .organization_unit("")
+            .issue(&["localhost", "127.0.0.1"])?;
+        let client = ca
+            .leaf()
+            .common_name("sslwrap demo client")
+            .organization("")
+            .organization_unit("")
+            .issue(&[])?;
+        let server = server.write_to(dir, "server")?;
+        let client = client.write_to(dir, "client")?;
+        Ok(Pki {
+            ca_pem: ca.cert_pem().to_owned(),
+            server_cert: server.certfile,
+            server_key: server.keyfile,
+            client_cert: client.certfile,
+            client_key: client.keyfile,
+        })
     }
-}
-
-/// An EC P-256 certificate valid for a day: a self-signed CA when `issuer`
-/// is `None`, else a leaf for `cn` signed by `issuer` (with subjectAltName
-/// localhost + 127.0.0.1 when `cn` is "localhost").
-fn make_cert(
-    cn: &str,
-    issuer: Option<(&X509, &PKey<Private>)>,
-) -> Result<(X509, PKey<Private>), openssl::error::ErrorStack> {
-    let group = EcGroup::from_curve_name(Nid::X9_62_PRIME256V1)?;
-    let key = PKey::from_ec_key(EcKey::generate(&group)?)?;
-    let mut name = X509Name::builder()?;
-    name.append_entry_by_nid(Nid::COMMONNAME, cn)?;
-    let name = name.build();
-
-    let mut b = X509::builder()?;
-    b.set_version(2)?; // X.509 v3
-    let mut serial = BigNum::new()?;
-    serial.rand(64, MsbOption::MAYBE_ZERO, false)?;
-    b.set_serial_number(&*serial.to_asn1_integer()?)?;
-    b.set_subject_name(&name)?;
-    b.set_issuer_name(issuer.map_or(&name, |(ca, _)| ca.subject_name()))?;
-    b.set_pubkey(&key)?;
-    b.set_not_before(&*Asn1Time::days_from_now(0)?)?;
-    b.set_not_after(&*Asn1Time::days_from_now(1)?)?;
-    match issuer {
-        None => b.append_extension(BasicConstraints::new().critical().ca().build()?)?,
-        Some((ca, _)) => {
-            b.append_extension(BasicConstraints::new().build()?)?;
-            let usage = ExtendedKeyUsage::new()
-                .server_auth()
-                .client_auth()
-                .build()?;
-            b.append_extension(usage)?;
-            if cn == "localhost" {
-                let san = SubjectAlternativeName::new()
-                    .dns("localhost")
-                    .ip("127.0.0.1")
-                    .build(&b.x509v3_context(Some(ca), None))?;
-                b.append_extension(san)?;
-            }
-        }
-    }
-    b.sign(issuer.map_or(&key, |(_, k)| k), MessageDigest::sha256())?;
-    Ok((b.build(), key))
 }
