@@ -28,14 +28,7 @@ use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
-use openssl::asn1::Asn1Time;
-use openssl::bn::{BigNum, MsbOption};
-use openssl::ec::{EcGroup, EcKey};
-use openssl::hash::MessageDigest;
-use openssl::nid::Nid;
-use openssl::pkey::{PKey, Private};
-use openssl::x509::extension::{BasicConstraints, ExtendedKeyUsage, KeyUsage};
-use openssl::x509::{X509Name, X509};
+use sslwrap::testing::CertificateAuthority;
 
 /// Building the two examples when `cargo test` has not built them yet.
 const BUILD_LIMIT: Duration = Duration::from_secs(600);
@@ -747,57 +740,23 @@ fn remove_stale_dirs(root: &Path) {
 }
 
 /// A client certificate and key from a CA the servers do not trust (its
-/// own name and key), made with the `openssl` crate.
-fn other_ca_client(dir: &Path) -> Result<(PathBuf, PathBuf), openssl::error::ErrorStack> {
-    fn key() -> Result<PKey<Private>, openssl::error::ErrorStack> {
-        PKey::from_ec_key(EcKey::generate(&*EcGroup::from_curve_name(
-            Nid::X9_62_PRIME256V1,
-        )?)?)
-    }
-    fn name(cn: &str) -> Result<X509Name, openssl::error::ErrorStack> {
-        let mut name = X509Name::builder()?;
-        name.append_entry_by_nid(Nid::COMMONNAME, cn)?;
-        Ok(name.build())
-    }
-    fn cert(
-        subject: &X509Name,
-        issuer: &X509Name,
-        key: &PKey<Private>,
-        signer: &PKey<Private>,
-        ca: bool,
-    ) -> Result<X509, openssl::error::ErrorStack> {
-        let mut b = X509::builder()?;
-        b.set_version(2)?;
-        let mut serial = BigNum::new()?;
-        serial.rand(64, MsbOption::MAYBE_ZERO, false)?;
-        b.set_serial_number(&*serial.to_asn1_integer()?)?;
-        b.set_subject_name(subject)?;
-        b.set_issuer_name(issuer)?;
-        b.set_pubkey(key)?;
-        b.set_not_before(&*Asn1Time::days_from_now(0)?)?;
-        b.set_not_after(&*Asn1Time::days_from_now(1)?)?;
-        if ca {
-            b.append_extension(BasicConstraints::new().critical().ca().build()?)?;
-            b.append_extension(KeyUsage::new().critical().key_cert_sign().build()?)?;
-        } else {
-            b.append_extension(BasicConstraints::new().build()?)?;
-            b.append_extension(KeyUsage::new().critical().digital_signature().build()?)?;
-            b.append_extension(ExtendedKeyUsage::new().client_auth().build()?)?;
-        }
-        b.sign(signer, MessageDigest::sha256())?;
-        Ok(b.build())
-    }
-    let (ca_key, client_key) = (key()?, key()?);
-    let ca_name = name("sslwrap test: another CA")?;
-    let client_name = name("client of another CA")?;
-    let client = cert(&client_name, &ca_name, &client_key, &ca_key, false)?;
-    let (crt, key_path) = (dir.join("other-client.pem"), dir.join("other-client.key"));
-    std::fs::write(&crt, client.to_pem()?).expect("write other-client.pem");
-    std::fs::write(&key_path, client_key.private_key_to_pem_pkcs8()?)
-        .expect("write other-client.key");
-    // The CA itself is not needed by anyone; it exists to sign.
-    let _ = cert(&ca_name, &ca_name, &ca_key, &ca_key, true)?;
-    Ok((crt, key_path))
+/// own name and key), made with `sslwrap::testing`.
+fn other_ca_client(dir: &Path) -> Result<(PathBuf, PathBuf), sslwrap::SslError> {
+    let ca = CertificateAuthority::builder()
+        .common_name("sslwrap test: another CA")
+        .organization("")
+        .organization_unit("")
+        .build()?;
+    let client = ca
+        .leaf()
+        .common_name("client of another CA")
+        .organization("")
+        .organization_unit("")
+        .server_auth(false)
+        .client_auth(true)
+        .issue(&[])?;
+    let files = client.write_to(dir, "other-client")?;
+    Ok((files.certfile, files.keyfile))
 }
 
 fn require_python() {
