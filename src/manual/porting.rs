@@ -41,6 +41,22 @@
 //! | `ctx.keylog_filename = path` | [`SslContext::set_keylog_filename`], [`SslContext::keylog_filename`]; beyond Python [`SslContext::set_keylog_callback`] |
 //! | `SSLKEYLOGFILE` in `create_default_context` | the same, in [`create_default_context`] |
 //! | `ctx.set_ecdh_curve(name)` | [`SslContext::set_ecdh_curve`] |
+//! | `ca = trustme.CA()` (trustme, test-only) | `sslwrap::testing::CertificateAuthority::new()?` (feature `testing`; see the `manual::testing` page) |
+//! | `ca.issue_cert("localhost", "127.0.0.1")` | `ca.issue_cert(&["localhost", "127.0.0.1"])?` (a `LeafCert`) |
+//! | `ca.issue_cert("h", common_name=…, not_after=…, key_type=trustme.KeyType.RSA)` | `ca.leaf().common_name(…).not_after(t).key_type(KeyType::Rsa2048).issue(&["h"])?` |
+//! | `ca.configure_trust(ctx)`, `cert.configure_cert(ctx)` | `ca.configure_trust(&mut ctx)?`, `cert.configure_cert(&mut ctx)?` |
+//! | `ca.create_child_ca()` | `ca.create_child_ca()?` (or `ca.child_ca().key_type(…).build()?`) |
+//! | `ca.cert_pem.bytes()`, `cert.private_key_pem.bytes()` | `ca.cert_pem()`, `cert.private_key_pem()` |
+//! | `cert.cert_chain_pems`, `cert.private_key_and_cert_chain_pem` | `cert.cert_chain_pems()`, `cert.private_key_and_cert_chain_pem()` |
+//! | `trustme.CA.from_pem(cert_bytes, key_bytes)` | `CertificateAuthority::from_pem(cert_pem, key_pem)?` |
+//! | `blob.write_to_path(p)` | `ca.write_to(dir, "ca")?` / `cert.write_to(dir, "server")?` (`CaFiles`/`LeafFiles` paths) |
+//! | `s.get_unverified_chain()`, `s.get_verified_chain()` (3.13) | [`SslSocket::get_unverified_chain`], [`SslSocket::get_verified_chain`] (DER) |
+//! | `s.shared_ciphers()` | [`SslSocket::shared_ciphers`] |
+//! | `s.get_channel_binding("tls-unique")` | [`SslSocket::get_channel_binding`] (also `"tls-server-end-point"`, `"tls-exporter"`) |
+//! | (none) | [`SslSocket::export_keying_material`] (RFC 5705/8446) |
+//! | `s.sendfile(file, offset, count)` | [`SslSocket::sendfile`] (read and send, as Python on TLS) |
+//! | (none: the `openssl` crate's `SslRef`) | [`SslSocket::ssl`], [`SslSocket::ssl_mut`] (also on `SslObject`) |
+//! | `getpeercert()['subjectAltName']` | [`PeerCert::subject_alt_name`] of [`AltValue`]s (`Text`, `DirName`) |
 //! | `ssl.MemoryBIO()`, `.write(b)`, `.read(n)`, `.pending`, `.write_eof()`, `.eof` | [`MemoryBio::new`], [`MemoryBio::write`], [`MemoryBio::read`] (or [`MemoryBio::read_into`]), [`MemoryBio::pending`], [`MemoryBio::write_eof`], [`MemoryBio::eof`] |
 //! | `ctx.wrap_bio(incoming, outgoing, server_side, server_hostname, session)` | [`SslContext::wrap_bio`] → [`SslObject`] (see [`sans_io`](super::sans_io)) |
 //! | `obj.do_handshake()`, `obj.read(n)`, `obj.write(b)`, `obj.unwrap()` | [`SslObject::do_handshake`], [`SslObject::read`] (or [`SslObject::read_into`]), [`SslObject::write`], [`SslObject::unwrap`]; the inspection methods as on `SslSocket` |
