@@ -14,11 +14,9 @@
 
 use std::error::Error;
 use std::net::{TcpListener, TcpStream};
-use std::path::{Path, PathBuf};
 use std::thread;
 use std::time::Duration;
 
-use sslwrap::testing::CertificateAuthority;
 use sslwrap::{
     create_default_context, CaData, Purpose, SslError, SslListener, WrapOptions, CERT_REQUIRED,
 };
@@ -52,12 +50,14 @@ fn main() -> Result<(), Box<dyn Error>> {
         CLI.usage_error(arg.unexpected());
     }
 
-    // Certificates. Python has no API to make them; here the `openssl` crate
-    // does it in memory and writes the leaves where `load_cert_chain` (a
-    // path-based API, in Python as here) can read them. The folder goes
-    // when `dir` drops, or on Ctrl-C.
+    // Certificates. Python's standard library has no API to make them (tests
+    // use trustme); here `sslwrap::testing` does, and the examples' support
+    // code writes them where `load_cert_chain` (a path-based API, in Python
+    // as here) can read them. The folder goes when `dir` drops, or on
+    // Ctrl-C.
     let dir = support::ThrowawayDir::create("demo", false)?;
-    let pki = Pki::create(dir.path())?;
+    let pki = support::ThrowawayPki::create(dir.path())?;
+    let ca_pem = std::fs::read_to_string(&pki.ca)?;
 
     // --- The server ----------------------------------------------------
     // ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
@@ -68,7 +68,7 @@ fn main() -> Result<(), Box<dyn Error>> {
     let mut server_ctx = create_default_context(Purpose::ClientAuth)?;
     server_ctx.load_cert_chain(&pki.server_cert, Some(&pki.server_key), None)?;
     server_ctx.set_verify_mode(CERT_REQUIRED)?;
-    server_ctx.load_verify_locations(None, None, Some(CaData::Pem(&pki.ca_pem)))?;
+    server_ctx.load_verify_locations(None, None, Some(CaData::Pem(&ca_pem)))?;
     server_ctx.set_alpn_protocols(&["echo"])?;
 
     // s = socket.create_server(("127.0.0.1", 0))    # port 0: any free port
@@ -85,7 +85,7 @@ fn main() -> Result<(), Box<dyn Error>> {
     // ctx.load_cert_chain("client.pem", "client.key")
     // ctx.set_alpn_protocols(["echo"])
     let mut ctx = create_default_context(Purpose::ServerAuth)?;
-    ctx.load_verify_locations(None, None, Some(CaData::Pem(&pki.ca_pem)))?;
+    ctx.load_verify_locations(None, None, Some(CaData::Pem(&ca_pem)))?;
     ctx.load_cert_chain(&pki.client_cert, Some(&pki.client_key), None)?;
     ctx.set_alpn_protocols(&["echo"])?;
 
@@ -149,50 +149,5 @@ fn echo_server(listener: SslListener) -> Result<(), SslError> {
             return Ok(());
         }
         c.sendall(&data)?;
-    }
-}
-
-// --- Throw-away certificates (not part of the Python recipe) ---------------
-
-/// A CA (kept as PEM text, for `cadata=`), and a server and a client
-/// certificate it signed, written as PEM files.
-struct Pki {
-    ca_pem: String,
-    server_cert: PathBuf,
-    server_key: PathBuf,
-    client_cert: PathBuf,
-    client_key: PathBuf,
-}
-
-impl Pki {
-    fn create(dir: &Path) -> Result<Pki, Box<dyn Error>> {
-        // sslwrap::testing: Python's trustme (`ca = trustme.CA()`,
-        // `ca.issue_cert("localhost", "127.0.0.1")`).
-        let ca = CertificateAuthority::builder()
-            .common_name("sslwrap demo CA")
-            .organization("")
-            .organization_unit("")
-            .build()?;
-        let server = ca
-            .leaf()
-            .common_name("localhost")
-            .organization("")
-            .organization_unit("")
-            .issue(&["localhost", "127.0.0.1"])?;
-        let client = ca
-            .leaf()
-            .common_name("sslwrap demo client")
-            .organization("")
-            .organization_unit("")
-            .issue(&[])?;
-        let server = server.write_to(dir, "server")?;
-        let client = client.write_to(dir, "client")?;
-        Ok(Pki {
-            ca_pem: ca.cert_pem().to_owned(),
-            server_cert: server.certfile,
-            server_key: server.keyfile,
-            client_cert: client.certfile,
-            client_key: client.keyfile,
-        })
     }
 }

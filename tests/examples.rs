@@ -82,7 +82,7 @@ fn demo() {
     );
     assert!(stdout.contains("TLSv1.3"), "{stdout}");
     assert!(
-        stdout.contains("client certificate subject [[(\"commonName\", \"sslwrap demo client\")]]"),
+        stdout.contains("client certificate subject [[(\"commonName\", \"example client\")]]"),
         "{stdout}"
     );
 }

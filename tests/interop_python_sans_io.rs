@@ -191,23 +191,12 @@ fn python_sslobject_peer_both_roles() {
 // ---------------------------------------------------------------------------
 // The trace and Python's `_msg_callback`.
 
-/// The same handshake in Python (two `SSLObject`s) and in sslwrap, with
-/// what `_msg_callback` gets (side, direction, version, content type,
-/// msg_type) compared event by event.
-#[test]
-fn sequences_match_pythons_msg_callback() {
-    let script = r#"
+/// Python: a client and a server `SSLObject` of contexts `c` and `s`,
+/// handshaken flight by flight, as tests/common/memory.rs does in Rust.
+const PY_PAIR: &str = r#"
 import os, ssl, sys
-d = sys.argv[1]
-for maxv in (ssl.TLSVersion.TLSv1_3, ssl.TLSVersion.TLSv1_2):
-    c = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT); c.load_verify_locations(os.path.join(d, "pycacert.pem"))
-    s = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER); s.load_cert_chain(os.path.join(d, "keycert3.pem"))
-    s.maximum_version = maxv
-    ev = []
-    def cb(conn, direction, version, content_type, msg_type, data):
-        v = version.name if isinstance(version, ssl.TLSVersion) else str(version)
-        ev.append("%s %s %s %d %d" % ("server" if conn.server_side else "client", direction, v, content_type, msg_type))
-    c._msg_callback = cb; s._msg_callback = cb
+
+def handshake_pair(c, s):
     ci, co, si, so = [ssl.MemoryBIO() for _ in range(4)]
     a = c.wrap_bio(ci, co, server_hostname="localhost"); b = s.wrap_bio(si, so, server_side=True)
     done = [False, False]
@@ -218,6 +207,27 @@ for maxv in (ssl.TLSVersion.TLSv1_3, ssl.TLSVersion.TLSv1_2):
                 except ssl.SSLWantReadError: pass
             peer.write(o.read())
         if all(done): break
+    return a, co, ci, b, so, si
+"#;
+
+/// The same handshake in Python (two `SSLObject`s) and in sslwrap, with
+/// what `_msg_callback` gets (side, direction, version, content type,
+/// msg_type) compared event by event.
+#[test]
+fn sequences_match_pythons_msg_callback() {
+    let script = PY_PAIR.to_owned()
+        + r#"
+d = sys.argv[1]
+for maxv in (ssl.TLSVersion.TLSv1_3, ssl.TLSVersion.TLSv1_2):
+    c = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT); c.load_verify_locations(os.path.join(d, "pycacert.pem"))
+    s = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER); s.load_cert_chain(os.path.join(d, "keycert3.pem"))
+    s.maximum_version = maxv
+    ev = []
+    def cb(conn, direction, version, content_type, msg_type, data):
+        v = version.name if isinstance(version, ssl.TLSVersion) else str(version)
+        ev.append("%s %s %s %d %d" % ("server" if conn.server_side else "client", direction, v, content_type, msg_type))
+    c._msg_callback = cb; s._msg_callback = cb
+    a, co, ci, b, so, si = handshake_pair(c, s)
     b.write(b"hi"); ci.write(so.read()); a.read(10)
     a.write(b"hi"); si.write(co.read()); b.read(10)
     for e in ev: print(e)
@@ -288,24 +298,15 @@ fn keylog_lines_match_pythons() {
     let (theirs, ours) = (dir.join("python.log"), dir.join("sslwrap.log"));
     let _ = std::fs::remove_file(&theirs);
     let _ = std::fs::remove_file(&ours);
-    let script = r#"
-import os, ssl, sys
+    let script = PY_PAIR.to_owned()
+        + r#"
 d, log = sys.argv[1], sys.argv[2]
 for maxv in (ssl.TLSVersion.TLSv1_3, ssl.TLSVersion.TLSv1_2):
     c = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT); c.load_verify_locations(os.path.join(d, "pycacert.pem"))
     s = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER); s.load_cert_chain(os.path.join(d, "keycert3.pem"))
     s.maximum_version = maxv
     c.keylog_filename = log; s.keylog_filename = log
-    ci, co, si, so = [ssl.MemoryBIO() for _ in range(4)]
-    a = c.wrap_bio(ci, co, server_hostname="localhost"); b = s.wrap_bio(si, so, server_side=True)
-    done = [False, False]
-    for _ in range(10):
-        for i, (x, o, peer) in enumerate(((a, co, si), (b, so, ci))):
-            if not done[i]:
-                try: x.do_handshake(); done[i] = True
-                except ssl.SSLWantReadError: pass
-            peer.write(o.read())
-        if all(done): break
+    a, co, ci, b, so, si = handshake_pair(c, s)
 print("END", flush=True)
 "#;
     let path = dir.join("keylog.py");
