@@ -53,6 +53,7 @@
 //! [`MemoryBio::write`] after [`MemoryBio::write_eof`] is an error of kind
 //! [`SslErrorKind::Ssl`] (`SSLError: ('cannot write() after write_eof()',)`),
 //! as CPython raises it, not the `Value` error the sketch names.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![deny(unsafe_code)]
 #![deny(missing_docs, missing_debug_implementations, rust_2018_idioms)]
 #![warn(clippy::exhaustive_enums)]
@@ -64,12 +65,16 @@
 //   conn         the TLS state machine (Conn), written once
 //   socket       SslSocket: drives Conn over a stream, with deadlines
 //   object       SslObject: drives Conn over two MemoryBios (sans-IO)
+//   asyncio      SslStream: drives Conn over a tokio stream (feature tokio)
 //   listener     SslListener: accepts and wraps
 //   cert, legacy, session, options, memory_bio: what those take and give
 //   hooks        the trace and key-log callbacks (trace, keylog: their data)
 //   version      TlsVersion
 //   error        SslError: Python's exceptions from OpenSSL's failures
 //   ffi          the only unsafe code: OpenSSL (and poll(2)) calls
+#[cfg(feature = "tokio")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tokio")))]
+pub mod asyncio;
 mod cert;
 mod conn;
 mod constants;

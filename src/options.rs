@@ -2,6 +2,7 @@
 //! `SSLContext.wrap_socket` and `SSLContext.wrap_bio`.
 
 use std::fmt;
+use std::time::Duration;
 
 use crate::error::SslError;
 use crate::idna;
@@ -43,6 +44,18 @@ pub struct WrapOptions {
     /// and `handshake_summary()` (sslwrap; Python has only the
     /// context-wide `_msg_callback`). Default `false`.
     pub trace: bool,
+    /// `ssl_handshake_timeout`: how long the handshake of a
+    /// `sslwrap::asyncio` (feature `tokio`) connection may take, after which it is
+    /// aborted with [`SslErrorKind::Timeout`](crate::SslErrorKind::Timeout).
+    /// `None` (the default) is asyncio's 60 s. Used by asyncio only:
+    /// blocking sockets keep [`settimeout`](crate::SslSocket::settimeout).
+    pub ssl_handshake_timeout: Option<Duration>,
+    /// `ssl_shutdown_timeout`: how long the TLS shutdown of a
+    /// `sslwrap::asyncio` (feature `tokio`) connection may take (its `shutdown` and
+    /// `unwrap`), after which the connection is aborted with
+    /// [`SslErrorKind::Timeout`](crate::SslErrorKind::Timeout). `None` (the
+    /// default) is asyncio's 30 s. Used by asyncio only.
+    pub ssl_shutdown_timeout: Option<Duration>,
 }
 
 impl Default for WrapOptions {
@@ -54,6 +67,8 @@ impl Default for WrapOptions {
             server_hostname: None,
             session: None,
             trace: false,
+            ssl_handshake_timeout: None,
+            ssl_shutdown_timeout: None,
         }
     }
 }
@@ -95,6 +110,26 @@ impl WrapOptions {
         self
     }
 
+    /// Sets [`ssl_handshake_timeout`](Self::ssl_handshake_timeout).
+    ///
+    /// Python: the `ssl_handshake_timeout` argument of `loop.start_tls`,
+    /// `asyncio.open_connection` and `asyncio.start_server` (default
+    /// `60.0`).
+    pub fn ssl_handshake_timeout(mut self, t: Duration) -> WrapOptions {
+        self.ssl_handshake_timeout = Some(t);
+        self
+    }
+
+    /// Sets [`ssl_shutdown_timeout`](Self::ssl_shutdown_timeout).
+    ///
+    /// Python: the `ssl_shutdown_timeout` argument of `loop.start_tls`,
+    /// `asyncio.open_connection` and `asyncio.start_server` (3.11+, default
+    /// `30.0`).
+    pub fn ssl_shutdown_timeout(mut self, t: Duration) -> WrapOptions {
+        self.ssl_shutdown_timeout = Some(t);
+        self
+    }
+
     /// Python's `SSLContext._encode_hostname`: the IDNA 2003 (A-label) form
     /// of `server_hostname`, which is what is sent, checked and reported.
     pub(crate) fn encoded_hostname(&self) -> Result<Option<String>, SslError> {
@@ -114,6 +149,8 @@ impl fmt::Debug for WrapOptions {
             .field("server_hostname", &self.server_hostname)
             .field("session", &self.session.is_some())
             .field("trace", &self.trace)
+            .field("ssl_handshake_timeout", &self.ssl_handshake_timeout)
+            .field("ssl_shutdown_timeout", &self.ssl_shutdown_timeout)
             .finish()
     }
 }

@@ -274,6 +274,10 @@ unsafe extern "C" fn ctrl<S: Write>(
         sys::BIO_CTRL_FLUSH => match catch_unwind(AssertUnwindSafe(|| state.stream.flush())) {
             Ok(Ok(())) => 1,
             Ok(Err(err)) => {
+                if retriable(&err) {
+                    // SAFETY: OpenSSL calls this on our live BIO.
+                    unsafe { sys::BIO_set_retry_write(bio) };
+                }
                 state.error = Some(err);
                 0
             }

@@ -11,7 +11,8 @@
 //!
 //! Layout: one file per OpenSSL area, functions sorted by the C name they
 //! wrap: `tls` (an `SSL` attached to its BIOs: handshake, read, write,
-//! shutdown), `bio` (the BIO over a Rust stream), `callbacks` (the message
+//! shutdown), `bio` (the BIO over a Rust stream), `async_io` (that stream
+//! polled with a task context, feature `tokio`), `callbacks` (the message
 //! and key-log callbacks), `mem` (memory BIOs),
 //! `os` (`poll(2)` for socket timeouts), `session` (`SSL_SESSION_*`), `ssl` (`SSL_*`,
 //! `SSL_CTX_*`), `store` (`X509_STORE_*`, reading `cadata` certificates),
@@ -23,6 +24,8 @@ use std::os::raw::c_int;
 
 use openssl::error::ErrorStack;
 
+#[cfg(feature = "tokio")]
+mod async_io;
 mod bio;
 mod callbacks;
 mod mem;
@@ -33,6 +36,10 @@ mod store;
 mod tls;
 mod x509;
 
+#[cfg(feature = "tokio")]
+pub(crate) use self::async_io::{
+    ssl_enable_partial_write, ssl_has_pending, with_context, AsyncAdapter,
+};
 pub(crate) use self::bio::StreamTransport;
 pub(crate) use self::callbacks::{
     ctx_set_keylog_callback, ctx_set_msg_callback, ssl_set_msg_callback, KeylogHandler, MsgHandler,

@@ -7,10 +7,17 @@
 //! * [`sans_io`]: `SslObject` over `MemoryBio`, beside Python's `SSLObject`.
 //! * [`openssl_versions`]: which OpenSSL, and what differs between them.
 #![cfg_attr(
+    feature = "tokio",
+    doc = " * [`asyncio`]: Python's asyncio TLS on tokio, the two programs side by side."
+)]
+#![cfg_attr(
     feature = "testing",
     doc = " * [`testing`]: testing your TLS code with a throw-away PKI, beside Python's trustme."
 )]
 
+#[cfg(feature = "tokio")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tokio")))]
+pub mod asyncio;
 pub mod defaults;
 pub mod eof_and_shutdown;
 pub mod nonblocking;
