@@ -17,10 +17,13 @@
 //! A setter drops the cache and never touches a context already handed out.
 //! Hence:
 //!
-//! * changing a context affects only sockets wrapped afterwards, and
+//! * changing a context affects only sockets wrapped afterwards;
 //! * it is sound while sockets made earlier handshake in other threads:
 //!   setters take `&mut self`, wrapping takes `&self`, and what sockets hold
-//!   is never written again.
+//!   is never written again;
+//! * what OpenSSL counts per context
+//!   ([`session_stats`](SslContext::session_stats)) is counted per
+//!   generation.
 //!
 //! The price is one `SSL_CTX_new` plus re-adding the loaded certificates
 //! (reference-counted, not re-parsed) on the first wrap after a change.
@@ -40,8 +43,9 @@ use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, OnceLock};
 
+use openssl::dh::Dh;
 use openssl::error::ErrorStack;
-use openssl::pkey::{PKey, Private};
+use openssl::pkey::{PKey, Params, Private};
 use openssl::ssl::{
     AlpnError, SslContextBuilder, SslFiletype, SslMethod, SslMode, SslOptions, SslVerifyMode,
     SslVersion,
@@ -50,6 +54,8 @@ use openssl::x509::store::{X509Lookup, X509StoreBuilder};
 use openssl::x509::verify::{X509CheckFlags, X509VerifyFlags};
 use openssl::x509::{X509Crl, X509};
 
+use crate::cert::PeerCert;
+use crate::context_info::{groups_offered_by, CipherInfo, SessionStats};
 use crate::error::SslError;
 use crate::ffi;
 use crate::hooks::CtxHooks;
@@ -342,8 +348,21 @@ struct Settings {
     post_handshake_auth: bool,
     /// The message callback and key log.
     hooks: CtxHooks,
-    /// Key-exchange groups (NIDs) from `set_ecdh_curve`, if called.
-    groups: Option<Vec<i32>>,
+    /// Key-exchange groups as an `SSL_CTX_set1_groups_list` string, from
+    /// `set_groups` or `set_ecdh_curve` (whichever came last), if called.
+    groups: Option<String>,
+    /// TLS 1.3 cipher suites (`SSL_CTX_set_ciphersuites`), if set.
+    ciphersuites: Option<String>,
+    /// The security level Python's `SSL_CTX` would have: OpenSSL's default,
+    /// then each `@SECLEVEL=n` of the cipher strings set so far.
+    security_level: u32,
+    /// `SSL_CTX_set_num_tickets` (OpenSSL's default: 2).
+    num_tickets: usize,
+    /// `X509_VERIFY_PARAM_set_hostflags`: `NO_PARTIAL_WILDCARDS`, plus
+    /// `NEVER_CHECK_SUBJECT` when `hostname_checks_common_name` is off.
+    host_flags: X509CheckFlags,
+    /// DH parameters from `load_dh_params`.
+    dh_params: Option<Dh<Params>>,
 }
 
 /// The CA certificates, CRLs and hashed directories loaded so far.
@@ -352,6 +371,11 @@ struct Trust {
     certs: Vec<X509>,
     crls: Vec<X509Crl>,
     dirs: Vec<String>,
+    /// The certificate Python's `X509_STORE` holds last, unsorted: set when
+    /// the last addition pushed a new certificate, cleared when it added a
+    /// CRL or a duplicate (whose lookup sorted the store). See
+    /// [`Trust::store_order`].
+    tail: Option<X509>,
 }
 
 impl Trust {
@@ -359,11 +383,44 @@ impl Trust {
     /// `X509_STORE` does (`X509_R_CERT_ALREADY_IN_HASH_TABLE` is ignored).
     fn add(&mut self, certs: Vec<X509>, crls: Vec<X509Crl>) {
         for cert in certs {
-            if !self.certs.iter().any(|c| **c == *cert) {
+            if self.certs.iter().any(|c| **c == *cert) {
+                self.tail = None;
+            } else {
+                self.tail = Some(cert.clone());
                 self.certs.push(cert);
             }
         }
+        if !crls.is_empty() {
+            self.tail = None;
+        }
         self.crls.extend(crls);
+    }
+
+    /// The certificates in the order Python's `X509_STORE_get0_objects`
+    /// lists them (`get_ca_certs`).
+    ///
+    /// An `X509_STORE` keeps its objects in a stack that every addition
+    /// first searches (`X509_OBJECT_retrieve_match`), which sorts it by
+    /// subject, and then appends to: after any history the stack is sorted
+    /// except for the object added last. Replaying the additions into a
+    /// fresh store ends the same way: everything but the tail, the CRLs,
+    /// then the tail, or a duplicate of the first certificate when the last
+    /// addition sorted the store.
+    fn store_order(&self) -> Result<Vec<X509>, ErrorStack> {
+        let mut store = X509StoreBuilder::new()?;
+        let tail = self.tail.as_ref();
+        for cert in &self.certs {
+            if tail.map_or(true, |t| **t != **cert) {
+                store.add_cert(cert.clone())?;
+            }
+        }
+        for crl in &self.crls {
+            ffi::store_add_crl(&mut store, crl)?;
+        }
+        if let Some(last) = tail.or(self.certs.first()) {
+            store.add_cert(last.clone())?;
+        }
+        Ok(ffi::store_objects(&mut store).0)
     }
 }
 
@@ -403,6 +460,8 @@ impl SslContext {
     /// `OP_ENABLE_MIDDLEBOX_COMPAT`), Python's cipher string, minimum TLS 1.2,
     /// `VERIFY_X509_TRUSTED_FIRST`, no partial wildcards in host names, and
     /// for [`Protocol::TlsClient`] `CERT_REQUIRED` with `check_hostname`.
+    /// What Python leaves to OpenSSL stays OpenSSL's: the TLS 1.3 suites,
+    /// the key-exchange groups, two session tickets, the session cache mode.
     #[doc(alias = "SSLContext")]
     #[doc(alias = "SSL_CTX_new")]
     pub fn new(protocol: Protocol) -> Result<SslContext, SslError> {
@@ -415,6 +474,11 @@ impl SslContext {
         py_options &= !SslOptions::DONT_INSERT_EMPTY_FRAGMENTS;
         probe.set_options(py_options);
         let options = Options::from_bits(probe.options().bits());
+        // Python's cipher string carries `@SECLEVEL=2`; the session ticket
+        // count is OpenSSL's.
+        probe.set_cipher_list(PY_DEFAULT_CIPHERS)?;
+        let security_level = ffi::ctx_builder_security_level(&probe);
+        let num_tickets = probe.build().num_tickets();
         let client = protocol == Protocol::TlsClient;
         Ok(SslContext {
             id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
@@ -437,6 +501,11 @@ impl SslContext {
                 post_handshake_auth: false,
                 hooks: CtxHooks::default(),
                 groups: None,
+                ciphersuites: None,
+                security_level,
+                num_tickets,
+                host_flags: X509CheckFlags::NO_PARTIAL_WILDCARDS,
+                dh_params: None,
             },
             built: OnceLock::new(),
         })
@@ -545,7 +614,9 @@ impl SslContext {
     /// is read from `keyfile`, or from `certfile` when `None`. An encrypted
     /// key needs `password` (at most 1024 bytes); sslwrap never prompts on
     /// a terminal. Errors are Python's, e.g. `[SSL] PEM lib` for a bad file
-    /// or wrong password, `[X509: KEY_VALUES_MISMATCH] key values mismatch`.
+    /// or wrong password, `[X509: KEY_VALUES_MISMATCH] key values mismatch`,
+    /// and `[SSL: EE_KEY_TOO_SMALL] ee key too small` for a key weaker than
+    /// the [`security_level`](Self::security_level) allows.
     pub fn load_cert_chain(
         &mut self,
         certfile: &Path,
@@ -558,6 +629,8 @@ impl SslContext {
             )));
         }
         let mut scratch = SslContextBuilder::new(method(self.settings.protocol))?;
+        // OpenSSL checks the key and chain against the security level.
+        scratch.set_security_level(self.settings.security_level);
         let keypath = keyfile.unwrap_or(certfile);
         let c_certfile = c_path(certfile)?;
         let c_keyfile = keyfile.map(c_path).transpose()?;
@@ -622,9 +695,24 @@ impl SslContext {
     ///
     /// As in Python, that error's `Display` is its args tuple, `('No cipher
     /// can be selected.',)`; [`SslError::message`] is the sentence.
+    ///
+    /// A `@SECLEVEL=n` in the string sets the
+    /// [`security_level`](Self::security_level), which then stays for later
+    /// strings without one, as on Python's single `SSL_CTX` (even when the
+    /// string selects no cipher). A NUL in the string is Python's
+    /// `ValueError` "embedded null character".
     pub fn set_ciphers(&mut self, ciphers: &str) -> Result<(), SslError> {
+        if ciphers.contains('\0') {
+            return Err(SslError::value("embedded null character"));
+        }
         let mut probe = SslContextBuilder::new(method(self.settings.protocol))?;
-        if probe.set_cipher_list(ciphers).is_err() {
+        probe.set_security_level(self.settings.security_level);
+        let result = probe.set_cipher_list(ciphers);
+        let level = ffi::ctx_builder_security_level(&probe);
+        if level != self.settings.security_level {
+            self.settings_mut().security_level = level;
+        }
+        if result.is_err() {
             return Err(SslError::ssl_message("No cipher can be selected."));
         }
         self.settings_mut().ciphers = ciphers.to_owned();
@@ -721,6 +809,153 @@ impl SslContext {
         Ok(())
     }
 
+    /// Sets the TLS 1.3 cipher suites, in OpenSSL's colon-separated format
+    /// (`"TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256"`); `""`
+    /// allows none (then only TLS 1.2 and below can be negotiated).
+    ///
+    /// Python 3.15: `SSLContext.set_ciphersuites(ciphersuites)`. OpenSSL:
+    /// [`SSL_CTX_set_ciphersuites`](https://docs.openssl.org/3.0/man3/SSL_CTX_set_ciphersuites/).
+    ///
+    /// [`set_ciphers`](Self::set_ciphers) covers TLS 1.2 and below only;
+    /// without this call the suites are OpenSSL's default, as in Python.
+    /// OpenSSL ignores names it does not know; when no name is known, this
+    /// fails with Python's `SSLError` "No cipher suite can be selected." (no
+    /// library or reason, as `_setSSLError` with a fixed text makes it). A
+    /// NUL in the string is Python's `ValueError` "embedded null character".
+    #[doc(alias = "SSL_CTX_set_ciphersuites")]
+    pub fn set_ciphersuites(&mut self, ciphersuites: &str) -> Result<(), SslError> {
+        if ciphersuites.contains('\0') {
+            return Err(SslError::value("embedded null character"));
+        }
+        let mut probe = SslContextBuilder::new(method(self.settings.protocol))?;
+        if probe.set_ciphersuites(ciphersuites).is_err() {
+            return Err(SslError::ssl_text("No cipher suite can be selected."));
+        }
+        self.settings_mut().ciphersuites = Some(ciphersuites.to_owned());
+        Ok(())
+    }
+
+    /// Sets the key-exchange groups (elliptic curves, finite-field groups,
+    /// hybrid post-quantum groups), most preferred first, by OpenSSL name:
+    /// `&["X25519", "P-256"]`, `&["secp384r1"]`, `&["ffdhe2048"]`.
+    ///
+    /// Python 3.15: `SSLContext.set_groups(groups)`, with the names joined
+    /// by `:`. OpenSSL:
+    /// [`SSL_CTX_set1_groups_list`](https://docs.openssl.org/3.0/man3/SSL_CTX_set1_curves/).
+    ///
+    /// This and [`set_ecdh_curve`](Self::set_ecdh_curve) set the same thing;
+    /// the later call wins, and [`get_groups`](Self::get_groups) shows the
+    /// result. A client offers key shares for the first group(s); a server
+    /// picks from this list. An unknown name fails with `SSLError`
+    /// "unrecognized group" (Python 3.15's text), and so does an empty list
+    /// on OpenSSL 3.0 (3.6 accepts it); a NUL is `ValueError`
+    /// "embedded null character".
+    ///
+    /// # Differences from Python
+    ///
+    /// Python takes one colon-separated string; this takes the names, and
+    /// joins them with `:` (so `&["X25519:P-256"]` works too).
+    #[doc(alias = "SSL_CTX_set1_groups_list")]
+    pub fn set_groups(&mut self, groups: &[&str]) -> Result<(), SslError> {
+        let list = groups.join(":");
+        if list.contains('\0') {
+            return Err(SslError::value("embedded null character"));
+        }
+        let mut probe = SslContextBuilder::new(method(self.settings.protocol))?;
+        if probe.set_groups_list(&list).is_err() {
+            return Err(SslError::ssl_text("unrecognized group"));
+        }
+        self.settings_mut().groups = Some(list);
+        Ok(())
+    }
+
+    /// Whether hostname checking falls back to the subject's common name
+    /// (CN) when the certificate has no DNS or IP subjectAltName.
+    ///
+    /// Python 3.7+: `SSLContext.hostname_checks_common_name = on`. OpenSSL:
+    /// [`X509_VERIFY_PARAM_set_hostflags`](https://docs.openssl.org/3.0/man3/X509_VERIFY_PARAM_set_flags/)
+    /// with or without `X509_CHECK_FLAG_NEVER_CHECK_SUBJECT` (beside the
+    /// context's `X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS`).
+    ///
+    /// On by default, as in Python 3.11 (`SSLContext(...)` leaves
+    /// `NEVER_CHECK_SUBJECT` unset): a client with
+    /// [`check_hostname`](Self::check_hostname) accepts a CN-only
+    /// certificate for the name in its CN. Off, such a certificate fails
+    /// with "Hostname mismatch".
+    ///
+    /// # Security
+    ///
+    /// RFC 6125 deprecates the CN fallback; turn it off where every
+    /// certificate has a subjectAltName, as public CAs' do.
+    #[doc(alias = "X509_CHECK_FLAG_NEVER_CHECK_SUBJECT")]
+    pub fn set_hostname_checks_common_name(&mut self, on: bool) -> Result<(), SslError> {
+        let flags = &mut self.settings_mut().host_flags;
+        flags.set(X509CheckFlags::NEVER_CHECK_SUBJECT, !on);
+        Ok(())
+    }
+
+    /// Sets how many TLS 1.3 session tickets a server sends after each full
+    /// handshake (`0`: none, so clients cannot resume with a ticket).
+    ///
+    /// Python 3.8+: `SSLContext.num_tickets = n`. OpenSSL:
+    /// [`SSL_CTX_set_num_tickets`](https://docs.openssl.org/3.0/man3/SSL_CTX_set_num_tickets/).
+    ///
+    /// Only for [`Protocol::TlsServer`] contexts: any other fails with
+    /// Python's `ValueError` "SSLContext is not a server context.".
+    ///
+    /// # Differences from Python
+    ///
+    /// A negative count (Python's `ValueError` "value must be non-negative")
+    /// cannot be expressed.
+    #[doc(alias = "SSL_CTX_set_num_tickets")]
+    pub fn set_num_tickets(&mut self, n: usize) -> Result<(), SslError> {
+        if self.settings.protocol != Protocol::TlsServer {
+            return Err(SslError::value("SSLContext is not a server context."));
+        }
+        self.settings_mut().num_tickets = n;
+        Ok(())
+    }
+
+    /// Loads Diffie-Hellman parameters from a PEM file (`-----BEGIN DH
+    /// PARAMETERS-----`), enabling the `DHE-*` cipher suites of TLS 1.2 on a
+    /// server.
+    ///
+    /// Python: `SSLContext.load_dh_params(dhfile)`. OpenSSL:
+    /// `PEM_read_DHparams` and
+    /// [`SSL_CTX_set_tmp_dh`](https://docs.openssl.org/3.0/man3/SSL_CTX_set_tmp_dh/)
+    /// (on OpenSSL 3 that is `SSL_CTX_set0_tmp_dh_pkey`).
+    ///
+    /// Errors are Python's: a missing or unreadable file is `OSError` with
+    /// the name (`FileNotFoundError` "[Errno 2] No such file or directory:
+    /// 'dh.pem'"); a file without parameters is `SSLError` (`[PEM:
+    /// NO_START_LINE] no start line`); parameters too weak for the
+    /// [`security_level`](Self::security_level) are `[SSL: DH_KEY_TOO_SMALL]
+    /// dh key too small`. The check is made now, against the security level
+    /// of now, as Python makes it; a later [`set_ciphers`](Self::set_ciphers)
+    /// raising the level does not undo the load (the handshake then refuses
+    /// the parameters, as Python's does).
+    ///
+    /// # Differences from Python
+    ///
+    /// Errors also name the file ([`SslError::filename`]).
+    #[doc(alias = "SSL_CTX_set_tmp_dh")]
+    #[doc(alias = "PEM_read_DHparams")]
+    pub fn load_dh_params(&mut self, path: &Path) -> Result<(), SslError> {
+        c_path(path)?;
+        let pem = std::fs::read(path).map_err(|e| {
+            SslError::io_file(e, path, &crate::cert::py_repr(&path.to_string_lossy()))
+        })?;
+        let dh = Dh::params_from_pem(&pem)
+            .map_err(|e| SslError::from_stack(e, None).with_filename(path))?;
+        let mut probe = SslContextBuilder::new(method(self.settings.protocol))?;
+        probe.set_security_level(self.settings.security_level);
+        probe
+            .set_tmp_dh(&dh)
+            .map_err(|e| SslError::from_stack(e, None).with_filename(path))?;
+        self.settings_mut().dh_params = Some(dh);
+        Ok(())
+    }
+
     /// The protocol the context was made for.
     ///
     /// Python: `SSLContext.protocol`.
@@ -795,6 +1030,10 @@ impl SslContext {
     /// An unknown name is Python's `ValueError` "unknown elliptic curve name
     /// 'name'". A TLS 1.3 server restricted to a group the client sent no
     /// key share for answers with a HelloRetryRequest.
+    ///
+    /// This is [`set_groups`](Self::set_groups) with one group, checked the
+    /// way Python 3.11 checks it: the later of the two calls wins, and
+    /// [`get_groups`](Self::get_groups) shows the result.
     pub fn set_ecdh_curve(&mut self, name: &str) -> Result<(), SslError> {
         let unknown = || {
             SslError::value(format!(
@@ -806,7 +1045,11 @@ impl SslContext {
         let nid = ffi::obj_sn2nid(&c_name).ok_or_else(unknown)?;
         let mut probe = SslContextBuilder::new(method(self.settings.protocol))?;
         ffi::ctx_set1_groups(&mut probe, &[nid])?;
-        self.settings_mut().groups = Some(vec![nid]);
+        // The group's name as `SSL_CTX_set1_groups_list` takes it: OpenSSL's
+        // short name for the NID (its "real name" in the group table).
+        let list = openssl::nid::Nid::from_raw(nid).short_name()?.to_owned();
+        probe.set_groups_list(&list)?;
+        self.settings_mut().groups = Some(list);
         Ok(())
     }
 
@@ -899,9 +1142,167 @@ impl SslContext {
         (trust.certs.len(), trust.crls.len(), ca)
     }
 
+    /// Whether hostname checking falls back to the subject's common name
+    /// when the certificate has no subjectAltName; `true` by default. See
+    /// [`set_hostname_checks_common_name`](Self::set_hostname_checks_common_name).
+    ///
+    /// Python 3.7+: `SSLContext.hostname_checks_common_name`. OpenSSL:
+    /// `X509_VERIFY_PARAM_get_hostflags` lacks `NEVER_CHECK_SUBJECT`.
+    pub fn hostname_checks_common_name(&self) -> bool {
+        !self
+            .settings
+            .host_flags
+            .contains(X509CheckFlags::NEVER_CHECK_SUBJECT)
+    }
+
+    /// The security level (0 to 5): which key sizes, signature algorithms
+    /// and protocol versions OpenSSL allows. Python's cipher string sets 2;
+    /// `@SECLEVEL=n` in [`set_ciphers`](Self::set_ciphers) changes it.
+    ///
+    /// Python 3.10+: `SSLContext.security_level`. OpenSSL:
+    /// [`SSL_CTX_get_security_level`](https://docs.openssl.org/3.0/man3/SSL_CTX_set_security_level/).
+    #[doc(alias = "SSL_CTX_get_security_level")]
+    pub fn security_level(&self) -> u32 {
+        self.settings.security_level
+    }
+
+    /// How many TLS 1.3 session tickets a server sends after a full
+    /// handshake; 2 by default (OpenSSL's).
+    ///
+    /// Python 3.8+: `SSLContext.num_tickets`. OpenSSL:
+    /// `SSL_CTX_get_num_tickets`.
+    #[doc(alias = "SSL_CTX_get_num_tickets")]
+    pub fn num_tickets(&self) -> usize {
+        self.settings.num_tickets
+    }
+
+    /// The key-exchange groups connections of this context use, most
+    /// preferred first, by OpenSSL's TLS name: `"x25519"`, `"secp256r1"`,
+    /// `"ffdhe2048"`, … Those set with [`set_groups`](Self::set_groups) or
+    /// [`set_ecdh_curve`](Self::set_ecdh_curve), else OpenSSL's defaults;
+    /// in either case only those the security level and the
+    /// [minimum](Self::minimum_version)/[maximum](Self::maximum_version)
+    /// versions allow.
+    ///
+    /// Python 3.15: `SSLContext.get_groups()` (see below). OpenSSL: what a
+    /// client of this configuration writes in the `supported_groups`
+    /// extension of its ClientHello (generated in memory and never sent),
+    /// named with `SSL_group_to_name`.
+    ///
+    /// # Differences from Python
+    ///
+    /// Python 3.15 lists the groups OpenSSL *implements* for the context's
+    /// versions (`SSL_CTX_get0_implemented_groups`, OpenSSL 3.5+), whatever
+    /// `set_groups` chose, and has `include_aliases`. OpenSSL 3.0 has no such
+    /// call, so this lists the groups the context *uses*, which also makes
+    /// it the getter of [`set_groups`](Self::set_groups).
+    pub fn get_groups(&self) -> Result<Vec<String>, SslError> {
+        let s = &self.settings;
+        let mut probe = SslContextBuilder::new(SslMethod::tls_client())?;
+        probe.clear_options(SslOptions::from_bits_retain(!0));
+        probe.set_options(SslOptions::from_bits_retain(s.options.bits()));
+        probe.set_cipher_list(&s.ciphers)?;
+        probe.set_security_level(s.security_level);
+        if let Some(suites) = &s.ciphersuites {
+            probe.set_ciphersuites(suites)?;
+        }
+        probe.set_min_proto_version(proto_version(s.min_version))?;
+        probe.set_max_proto_version(proto_version(s.max_version))?;
+        if let Some(groups) = &s.groups {
+            probe.set_groups_list(groups)?;
+        }
+        let probe = probe.build();
+        groups_offered_by(&probe)
+    }
+
+    /// The cipher suites connections of this context may negotiate, in
+    /// preference order: the TLS 1.3 suites, then those of
+    /// [`set_ciphers`](Self::set_ciphers), each as Python's dict.
+    ///
+    /// Python: `SSLContext.get_ciphers()`. OpenSSL: `SSL_CTX_get_ciphers`
+    /// (CPython calls `SSL_get_ciphers` on a fresh `SSL`, the same list) and
+    /// CPython's `cipher_to_dict` for each ([`CipherInfo`]).
+    ///
+    /// Builds the OpenSSL context for the current settings if no wrap has
+    /// yet (the next wrap reuses it), so an error is one of building.
+    #[doc(alias = "SSL_CTX_get_ciphers")]
+    pub fn get_ciphers(&self) -> Result<Vec<CipherInfo>, SslError> {
+        Ok(CipherInfo::list(self.built()?))
+    }
+
+    /// The session-cache counters of the OpenSSL context the current
+    /// settings built: handshakes started and completed as client and as
+    /// server, sessions resumed, cache misses, ….
+    ///
+    /// Python: `SSLContext.session_stats()`. OpenSSL: the `SSL_CTX_sess_*`
+    /// macros.
+    ///
+    /// # Differences from Python
+    ///
+    /// Python's counters belong to its one `SSL_CTX` for the context's
+    /// whole life. An [`SslContext`] builds a new OpenSSL context for each
+    /// generation of settings (see the module docs), so the counters are
+    /// those of the current generation: they start again from zero after
+    /// any setter, and count only the sockets wrapped since (also the
+    /// handshakes those run later). All zero until the OpenSSL context of
+    /// the current settings is built (by the first wrap, or
+    /// [`get_ciphers`](Self::get_ciphers)).
+    pub fn session_stats(&self) -> SessionStats {
+        self.built
+            .get()
+            .map(|ctx| SessionStats::of(ctx))
+            .unwrap_or_default()
+    }
+
+    /// The loaded CA certificates (those `X509_check_ca` accepts), each as
+    /// Python's certificate dict, in the order Python lists them.
+    ///
+    /// Python: `SSLContext.get_ca_certs()`. OpenSSL:
+    /// `X509_STORE_get0_objects` and `X509_check_ca`, decoded as
+    /// `getpeercert()` decodes ([`PeerCert`]).
+    ///
+    /// Certificates loaded that are not CAs (a leaf given as `cafile`)
+    /// are left out but counted by
+    /// [`cert_store_stats`](Self::cert_store_stats); certificates of a
+    /// `capath` directory are not listed, as in Python until a
+    /// verification has looked them up.
+    ///
+    /// # Differences from Python
+    ///
+    /// Python lists `capath` certificates once a handshake has looked them
+    /// up; sslwrap's lookups happen in the OpenSSL context of a generation
+    /// and are never listed.
+    #[doc(alias = "X509_STORE_get0_objects")]
+    pub fn get_ca_certs(&self) -> Result<Vec<PeerCert>, SslError> {
+        self.ca_certs()?
+            .iter()
+            .map(|c| PeerCert::from_x509(c))
+            .collect()
+    }
+
+    /// [`get_ca_certs`](Self::get_ca_certs) as DER.
+    ///
+    /// Python: `SSLContext.get_ca_certs(binary_form=True)`. OpenSSL:
+    /// `i2d_X509` of each.
+    pub fn get_ca_certs_der(&self) -> Result<Vec<Vec<u8>>, SslError> {
+        self.ca_certs()?
+            .iter()
+            .map(|c| c.to_der().map_err(SslError::from))
+            .collect()
+    }
+
     fn settings_mut(&mut self) -> &mut Settings {
         self.built = OnceLock::new();
         &mut self.settings
+    }
+
+    /// The CA certificates of [`get_ca_certs`](Self::get_ca_certs).
+    fn ca_certs(&self) -> Result<Vec<X509>, SslError> {
+        let certs = self.settings.trust.store_order()?;
+        Ok(certs
+            .into_iter()
+            .filter(|c| ffi::x509_check_ca(c))
+            .collect())
     }
 
     /// What each connection takes from the context besides the OpenSSL
@@ -939,6 +1340,13 @@ impl std::fmt::Debug for SslContext {
             .field("maximum_version", &self.maximum_version())
             .field("options", &s.options)
             .field("verify_flags", &s.verify_flags)
+            .field("security_level", &s.security_level)
+            .field(
+                "hostname_checks_common_name",
+                &self.hostname_checks_common_name(),
+            )
+            .field("num_tickets", &s.num_tickets)
+            .field("groups", &s.groups)
             .field("cert_store_stats", &self.cert_store_stats())
             .field("cert_chains", &s.chains.len())
             .field("keylog_filename", &self.keylog_filename())
@@ -958,6 +1366,30 @@ impl std::fmt::Debug for SslContext {
 /// (for servers): `PROTOCOL_TLS_SERVER`, `CERT_NONE`, no CAs. When the
 /// environment variable `SSLKEYLOGFILE` is set and not empty, its value is
 /// the [`keylog_filename`](SslContext::keylog_filename), as in Python.
+///
+/// Both add [`VERIFY_X509_STRICT`](crate::VERIFY_X509_STRICT) and
+/// [`VERIFY_X509_PARTIAL_CHAIN`](crate::VERIFY_X509_PARTIAL_CHAIN) to the
+/// verify flags, as Python 3.13 and later do: chain building stops at the
+/// first trusted certificate, self-signed or not (RFC 5280), and
+/// certificates that break the X.509 rules are refused (a CA without
+/// critical basicConstraints or keyUsage, a certificate without an
+/// authority key identifier, …).
+///
+/// # Differences from Python
+///
+/// Python 3.10 to 3.12 leave the verify flags at
+/// `VERIFY_X509_TRUSTED_FIRST`. For their behaviour, e.g. with a private
+/// CA whose certificates the strict checks refuse:
+///
+/// ```
+/// use sslwrap::{create_default_context, Purpose, VERIFY_X509_PARTIAL_CHAIN, VERIFY_X509_STRICT};
+///
+/// # fn main() -> Result<(), sslwrap::SslError> {
+/// let mut ctx = create_default_context(Purpose::ServerAuth)?;
+/// ctx.set_verify_flags(ctx.verify_flags() & !(VERIFY_X509_STRICT | VERIFY_X509_PARTIAL_CHAIN))?;
+/// # Ok(())
+/// # }
+/// ```
 pub fn create_default_context(purpose: Purpose) -> Result<SslContext, SslError> {
     let mut ctx = match purpose {
         Purpose::ServerAuth => {
@@ -968,6 +1400,10 @@ pub fn create_default_context(purpose: Purpose) -> Result<SslContext, SslError> 
         }
         Purpose::ClientAuth => SslContext::new(Protocol::TlsServer)?,
     };
+    // Python 3.13: `context.verify_flags |= (_ssl.VERIFY_X509_PARTIAL_CHAIN
+    // | _ssl.VERIFY_X509_STRICT)`.
+    let flags = ctx.verify_flags() | VerifyFlags::VERIFY_X509_PARTIAL_CHAIN;
+    ctx.set_verify_flags(flags | VerifyFlags::VERIFY_X509_STRICT)?;
     if ctx.verify_mode() != VerifyMode::CertNone {
         ctx.load_default_certs(purpose)?;
     }
@@ -986,6 +1422,15 @@ impl Settings {
         b.clear_options(SslOptions::from_bits_retain(!0));
         b.set_options(SslOptions::from_bits_retain(self.options.bits()));
         b.set_cipher_list(&self.ciphers)?;
+        // Python's SSL_CTX has the level of the cipher strings set so far;
+        // until the end of this function, 0: the certificates, keys and DH
+        // parameters were checked against the level of their time when they
+        // were loaded (as Python checks them), and a later change of level
+        // must not make building fail. Handshakes apply the final level.
+        b.set_security_level(0);
+        if let Some(suites) = &self.ciphersuites {
+            b.set_ciphersuites(suites)?;
+        }
         b.set_min_proto_version(proto_version(self.min_version))?;
         b.set_max_proto_version(proto_version(self.max_version))?;
         b.set_mode(
@@ -1002,7 +1447,7 @@ impl Settings {
         param.set_flags(X509VerifyFlags::from_bits_retain(
             self.verify_flags.bits() as _
         ))?;
-        param.set_hostflags(X509CheckFlags::NO_PARTIAL_WILDCARDS);
+        param.set_hostflags(self.host_flags);
         let store = b.cert_store_mut();
         for cert in &self.trust.certs {
             store.add_cert(cert.clone())?;
@@ -1031,8 +1476,13 @@ impl Settings {
             });
         }
         if let Some(groups) = &self.groups {
-            ffi::ctx_set1_groups(&mut b, groups)?;
+            b.set_groups_list(groups)?;
         }
+        b.set_num_tickets(self.num_tickets)?;
+        if let Some(dh) = &self.dh_params {
+            b.set_tmp_dh(dh)?;
+        }
+        b.set_security_level(self.security_level);
         self.hooks.install(&mut b)?;
         Ok(b.build())
     }

@@ -79,6 +79,7 @@ mod cert;
 mod conn;
 mod constants;
 mod context;
+mod context_info;
 mod err_names;
 mod error;
 #[allow(unsafe_code)]
@@ -92,11 +93,13 @@ pub mod manual;
 mod memory_bio;
 mod object;
 mod options;
+mod rand;
 mod session;
 mod socket;
 #[cfg(feature = "testing")]
 pub mod testing;
 pub mod trace;
+mod verify_paths;
 mod version;
 
 pub use cert::{
@@ -107,18 +110,21 @@ pub use constants::*;
 pub use context::{
     create_default_context, CaData, Options, Protocol, Purpose, SslContext, VerifyFlags, VerifyMode,
 };
+pub use context_info::{CipherInfo, SessionStats};
 pub use error::{SslError, SslErrorKind};
 pub use legacy::{get_server_certificate, wrap_socket, LegacyWrapArgs};
 pub use listener::SslListener;
 pub use memory_bio::MemoryBio;
 pub use object::SslObject;
 pub use options::WrapOptions;
+pub use rand::{rand_add, rand_bytes, rand_status};
 pub use session::SslSession;
 pub use socket::SslSocket;
 pub use trace::{
     AlertDescription, AlertLevel, ContentType, Direction, HandshakeSummary, HandshakeType,
     TraceEvent, TraceMessage,
 };
+pub use verify_paths::{get_default_verify_paths, DefaultVerifyPaths};
 pub use version::TlsVersion;
 
 /// The OpenSSL version sslwrap runs on, e.g. `"OpenSSL 3.0.19 27 Jan 2026"`.

@@ -248,3 +248,146 @@ pub(crate) fn ssl_enable_post_handshake_auth(ssl: &mut SslRef, server_side: bool
 
 /// `SSL_VERIFY_POST_HANDSHAKE`.
 const SSL_VERIFY_POST_HANDSHAKE: c_int = 0x08;
+
+// ---------------------------------------------------------------------------
+// SslContext's inspection calls (`get_ciphers`, `session_stats`,
+// `get_groups`) and the `RAND_*` module functions.
+
+extern "C" {
+    fn SSL_CIPHER_get_auth_nid(c: *const sys::SSL_CIPHER) -> c_int;
+    fn SSL_CIPHER_get_id(c: *const sys::SSL_CIPHER) -> std::os::raw::c_ulong;
+    fn SSL_CIPHER_get_kx_nid(c: *const sys::SSL_CIPHER) -> c_int;
+    fn SSL_CIPHER_is_aead(c: *const sys::SSL_CIPHER) -> c_int;
+    fn SSL_CTX_get_ciphers(ctx: *const sys::SSL_CTX) -> *mut sys::stack_st_SSL_CIPHER;
+    fn SSL_group_to_name(ssl: *mut sys::SSL, id: c_int) -> *const c_char;
+}
+
+/// What CPython's `cipher_to_dict` reads from an `SSL_CIPHER` besides the
+/// name, version and bits the `openssl` crate gives.
+pub(crate) struct CipherDetails {
+    /// `SSL_CIPHER_get_id`.
+    pub(crate) id: u64,
+    /// `SSL_CIPHER_description` into a 512-byte buffer, the trailing
+    /// newline removed (as CPython does).
+    pub(crate) description: String,
+    /// `SSL_CIPHER_is_aead`.
+    pub(crate) aead: bool,
+    /// `SSL_CIPHER_get_kx_nid` (`0`: `NID_undef`).
+    pub(crate) kx_nid: c_int,
+    /// `SSL_CIPHER_get_auth_nid` (`0`: `NID_undef`).
+    pub(crate) auth_nid: c_int,
+    /// `SSL_CIPHER_get_digest_nid` (`0`: `NID_undef`).
+    pub(crate) digest_nid: c_int,
+}
+
+/// `SSL_CIPHER_get_id`, `SSL_CIPHER_description`, `SSL_CIPHER_is_aead` and
+/// the `SSL_CIPHER_get_*_nid` getters, as CPython's `cipher_to_dict` calls
+/// them.
+#[allow(clippy::useless_conversion)] // c_ulong is 32 bits on some targets
+pub(crate) fn cipher_details(cipher: &openssl::ssl::SslCipherRef) -> CipherDetails {
+    let c = cipher.as_ptr() as *const sys::SSL_CIPHER;
+    let mut buf = [0 as c_char; 512];
+    // SAFETY: `c` is a live SSL_CIPHER (ciphers are static tables owned by
+    // OpenSSL). SSL_CIPHER_description writes at most `len` bytes, NUL
+    // included, into `buf` (CPython passes `sizeof(buf) - 1` likewise) and
+    // returns `buf` or null; the getters only read the cipher.
+    unsafe {
+        let text = sys::SSL_CIPHER_description(c, buf.as_mut_ptr(), buf.len() as c_int - 1);
+        let mut description = if text.is_null() {
+            String::new()
+        } else {
+            CStr::from_ptr(text).to_string_lossy().into_owned()
+        };
+        if description.len() > 1 && description.ends_with('\n') {
+            description.pop();
+        }
+        CipherDetails {
+            id: u64::from(SSL_CIPHER_get_id(c)),
+            description,
+            aead: SSL_CIPHER_is_aead(c) != 0,
+            kx_nid: SSL_CIPHER_get_kx_nid(c),
+            auth_nid: SSL_CIPHER_get_auth_nid(c),
+            digest_nid: sys::SSL_CIPHER_get_digest_nid(c),
+        }
+    }
+}
+
+/// `SSL_CTX_get_ciphers`: the context's cipher list, TLS 1.3 suites first
+/// (what an `SSL` made from it offers, as `SSL_get_ciphers` returns it).
+pub(crate) fn ctx_ciphers(ctx: &SslContextRef) -> Vec<&openssl::ssl::SslCipherRef> {
+    // SAFETY: `ctx` is live; the stack (or null) belongs to it and is not
+    // changed while the context is shared (sslwrap never mutates a built
+    // context), so borrowing it for `ctx`'s lifetime is sound. The ciphers
+    // are OpenSSL's static tables.
+    unsafe {
+        let stack = SSL_CTX_get_ciphers(ctx.as_ptr());
+        if stack.is_null() {
+            return Vec::new();
+        }
+        StackRef::<openssl::ssl::SslCipher>::from_ptr(stack)
+            .iter()
+            .collect()
+    }
+}
+
+/// `SSL_CTRL_SESS_NUMBER` … `SSL_CTRL_SESS_CACHE_FULL`, behind the
+/// `SSL_CTX_sess_*` macros, in the order CPython's `session_stats` lists
+/// them: number, connect, connect_good, connect_renegotiate, accept,
+/// accept_good, accept_renegotiate, hits, misses, timeouts, cache_full.
+const SESS_CTRLS: [c_int; 11] = [20, 21, 22, 23, 24, 25, 26, 27, 29, 30, 31];
+
+/// The `SSL_CTX_sess_*` counters of `ctx`, in [`SESS_CTRLS`] order.
+#[allow(clippy::useless_conversion)] // c_long is 32 bits on some targets
+pub(crate) fn ctx_sess_counters(ctx: &SslContextRef) -> [i64; 11] {
+    SESS_CTRLS.map(|cmd| {
+        // SAFETY: `ctx` is live; these ctrls only read counters (OpenSSL
+        // keeps them with atomic or locked updates, as handshakes in other
+        // threads may bump them).
+        let n = unsafe { sys::SSL_CTX_ctrl(ctx.as_ptr(), cmd, 0, std::ptr::null_mut()) };
+        i64::from(n)
+    })
+}
+
+/// `TLSEXT_nid_unknown`: marks a TLS group ID passed where a NID is
+/// expected.
+const TLSEXT_NID_UNKNOWN: c_int = 0x0100_0000;
+
+/// `SSL_group_to_name`: OpenSSL's TLS name of the group with TLS ID `id`
+/// (`"x25519"`, `"secp256r1"`, `"ffdhe2048"`), if it knows the group.
+pub(crate) fn ssl_group_to_name(ssl: &SslRef, id: u16) -> Option<String> {
+    // SAFETY: `ssl` is live; the returned name (or null) points into the
+    // context's group table, copied out before the borrow ends.
+    unsafe {
+        let name = SSL_group_to_name(ssl.as_ptr(), TLSEXT_NID_UNKNOWN | c_int::from(id));
+        (!name.is_null()).then(|| CStr::from_ptr(name).to_string_lossy().into_owned())
+    }
+}
+
+/// `SSL_CTX_get_security_level`.
+pub(crate) fn ctx_builder_security_level(ctx: &SslContextBuilder) -> u32 {
+    // SAFETY: `ctx` is a live SSL_CTX; the call only reads it.
+    let level = unsafe { sys::SSL_CTX_get_security_level(ctx.as_ptr()) };
+    level.max(0) as u32
+}
+
+/// `RAND_add`: mixes `data` into OpenSSL's random generator, claiming
+/// `entropy` bytes of entropy, in chunks of at most `INT_MAX` bytes as
+/// CPython's `RAND_add` does.
+pub(crate) fn rand_add(data: &[u8], entropy: f64) {
+    let mut rest = data;
+    loop {
+        let n = rest.len().min(c_int::MAX as usize);
+        // SAFETY: `rest[..n]` is readable for `n` bytes, which fits a c_int.
+        unsafe { sys::RAND_add(rest.as_ptr() as *const c_void, n as c_int, entropy) };
+        rest = &rest[n..];
+        if rest.is_empty() {
+            break;
+        }
+    }
+}
+
+/// `RAND_status`: whether the random generator is seeded.
+pub(crate) fn rand_status() -> bool {
+    // SAFETY: no arguments; the call seeds the generator if needed.
+    unsafe { sys::RAND_status() == 1 }
+}

@@ -171,3 +171,24 @@ pub(crate) fn verify_cert_error_string(code: i64) -> &'static str {
     s.to_str()
         .unwrap_or("unknown certificate verification error")
 }
+
+/// OpenSSL's compiled-in default verify locations and the environment
+/// variables that override them, as CPython's
+/// `_ssl.get_default_verify_paths()` returns them: `(cert file env var,
+/// cert file, cert dir env var, cert dir)` (`X509_get_default_cert_file_env`,
+/// `X509_get_default_cert_file`, `X509_get_default_cert_dir_env`,
+/// `X509_get_default_cert_dir`).
+pub(crate) fn default_verify_locations() -> (String, String, String, String) {
+    // SAFETY: all four return pointers to static NUL-terminated strings.
+    let raw = unsafe {
+        [
+            sys::X509_get_default_cert_file_env(),
+            sys::X509_get_default_cert_file(),
+            sys::X509_get_default_cert_dir_env(),
+            sys::X509_get_default_cert_dir(),
+        ]
+    };
+    // SAFETY: as above: non-null, static, NUL-terminated.
+    let [a, b, c, d] = raw.map(|p| unsafe { CStr::from_ptr(p) }.to_string_lossy().into_owned());
+    (a, b, c, d)
+}

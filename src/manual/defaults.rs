@@ -19,7 +19,26 @@
 //! [`create_default_context`]`(`[`Purpose::ServerAuth`]`)` is a client
 //! context with the system's CA certificates loaded;
 //! `create_default_context(`[`Purpose::ClientAuth`]`)` a server context
-//! that does not ask for client certificates.
+//! that does not ask for client certificates. Both follow Python 3.13 and
+//! add [`VERIFY_X509_STRICT`] and [`VERIFY_X509_PARTIAL_CHAIN`] to the verify
+//! flags: strict RFC 5280 checks (a CA whose basicConstraints is not marked
+//! critical is refused, for instance CPython 3.11's own `pycacert.pem`) and
+//! any trusted certificate may end a chain. Python 3.10–3.12's behaviour is
+//! one call away:
+//!
+//! ```
+//! use sslwrap::{create_default_context, Purpose, VERIFY_X509_PARTIAL_CHAIN, VERIFY_X509_STRICT};
+//! let mut ctx = create_default_context(Purpose::ServerAuth)?;
+//! ctx.set_verify_flags(ctx.verify_flags() & !(VERIFY_X509_STRICT | VERIFY_X509_PARTIAL_CHAIN))?;
+//! # Ok::<(), sslwrap::SslError>(())
+//! ```
+//!
+//! Also as in Python: [`SslContext::hostname_checks_common_name`] is on (the
+//! CN is matched only when the certificate has no DNS name), the
+//! [`security_level`](SslContext::security_level) is OpenSSL's (2 on the
+//! usual builds, set by the `@SECLEVEL=2` of the cipher string) and a
+//! TLS 1.3 server sends OpenSSL's two session tickets
+//! ([`SslContext::num_tickets`]).
 //!
 //! Wrapping ([`WrapOptions`]) defaults to the client side, a handshake
 //! inside `wrap_socket`, and ragged EOFs read as end of stream.

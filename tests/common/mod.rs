@@ -2,7 +2,7 @@
 //!
 //! * [`certdata`]: CPython's own test certificates, copied into
 //!   `tests/data/cpython/` (see its README);
-//! * [`pki`]: a test PKI made with the `openssl` crate once per test binary
+//! * [`pki`]: a test PKI made with `sslwrap::testing` once per test binary
 //!   (CA, leaves for every verification failure, client certs, CRL, capath,
 //!   encrypted key, bad files; its module docs list the files);
 //! * [`python`]: the CPython 3.11 on PATH running `tests/py/peer.py` as a
