@@ -348,6 +348,10 @@ impl<T> Conn<T> {
             .collect()
     }
 
+    pub(crate) fn compression(&self) -> Option<String> {
+        ffi::ssl_compression(self.tls.ssl())
+    }
+
     pub(crate) fn shared_ciphers(&self) -> Option<Vec<(String, String, i32)>> {
         let (ours, theirs) = ffi::ssl_ciphers_and_client_ciphers(self.tls.ssl());
         let (ours, theirs) = (ours?, theirs?);
@@ -589,6 +593,16 @@ macro_rules! inspection_methods {
         /// `SSL_get_client_ciphers`.
         pub fn shared_ciphers(&self) -> Option<Vec<(String, String, i32)>> {
             self.$conn.shared_ciphers()
+        }
+
+        /// The compression method in use, by OpenSSL's short name (`ZLIB`);
+        /// `None` without compression, which is always the case on OpenSSL 3
+        /// with the default `OP_NO_COMPRESSION` (or a build without zlib).
+        ///
+        /// Python: `compression()`. OpenSSL: `SSL_get_current_compression`,
+        /// `SSL_COMP_get_name`, `OBJ_ln2nid`, `OBJ_nid2sn`.
+        pub fn compression(&self) -> Option<String> {
+            self.$conn.compression()
         }
 
         /// Channel-binding data for the connection; `Ok(None)` before the

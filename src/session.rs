@@ -32,7 +32,30 @@ impl SslSession {
     pub fn timeout(&self) -> i64 {
         self.inner.timeout()
     }
+
+    /// Whether the session carries a session ticket (RFC 5077). Python:
+    /// `SSLSession.has_ticket`. OpenSSL: `SSL_SESSION_has_ticket`.
+    pub fn has_ticket(&self) -> bool {
+        crate::ffi::ssl_session_has_ticket(&self.inner)
+    }
+
+    /// The server's ticket lifetime hint in seconds (0 without a ticket).
+    /// Python: `SSLSession.ticket_lifetime_hint`. OpenSSL:
+    /// `SSL_SESSION_get_ticket_lifetime_hint`.
+    pub fn ticket_lifetime_hint(&self) -> u64 {
+        crate::ffi::ssl_session_ticket_lifetime_hint(&self.inner)
+    }
 }
+
+/// Python's `SSLSession.__eq__`: two sessions are equal when their session
+/// IDs are (`SSL_SESSION_get_id`, compared by length and bytes).
+impl PartialEq for SslSession {
+    fn eq(&self, other: &SslSession) -> bool {
+        self.id() == other.id()
+    }
+}
+
+impl Eq for SslSession {}
 
 impl fmt::Debug for SslSession {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -54,8 +54,9 @@ use std::time::{Duration, Instant};
 use sslwrap::{
     get_server_certificate, wrap_socket, LegacyWrapArgs, OP_NO_SSLv2, OP_NO_SSLv3, OP_NO_TLSv1_2,
     PeerCert, Protocol, SslContext, SslError, SslErrorKind, SslSession, SslSocket, TlsVersion,
-    WrapOptions, CERT_NONE, CERT_OPTIONAL, CERT_REQUIRED, PROTOCOL_TLS, PROTOCOL_TLS_CLIENT,
-    PROTOCOL_TLS_SERVER, VERIFY_CRL_CHECK_LEAF, VERIFY_DEFAULT, VERIFY_X509_TRUSTED_FIRST,
+    WrapOptions, CERT_NONE, CERT_OPTIONAL, CERT_REQUIRED, OP_NO_COMPRESSION, PROTOCOL_TLS,
+    PROTOCOL_TLS_CLIENT, PROTOCOL_TLS_SERVER, VERIFY_CRL_CHECK_LEAF, VERIFY_DEFAULT,
+    VERIFY_X509_TRUSTED_FIRST,
 };
 
 // ---------------------------------------------------------------------------
@@ -312,6 +313,7 @@ struct Stats {
     version: Option<String>,
     session_reused: bool,
     session: Option<SslSession>,
+    compression: Option<String>,
     /// `server.selected_alpn_protocols[-1]`.
     server_alpn_protocol: Result<Option<String>, String>,
 }
@@ -325,6 +327,18 @@ fn server_params_test(
     session: Option<SslSession>,
 ) -> Result<Stats, SslError> {
     let server = Server::new(server_ctx, echo);
+    server_params_on(&server, client_ctx, sni_name, session)
+}
+
+/// `server_params_test` against a running echo server, so that a test can
+/// read the server context's counters between connections (dropping a
+/// [`Server`] wakes its accept with one more connection).
+fn server_params_on(
+    server: &Server<Result<Option<String>, SslError>>,
+    client_ctx: &SslContext,
+    sni_name: Option<&str>,
+    session: Option<SslSession>,
+) -> Result<Stats, SslError> {
     let mut opts = WrapOptions::default();
     opts.server_hostname = sni_name.map(str::to_owned);
     opts.session = session;
@@ -344,6 +358,7 @@ fn server_params_test(
             version: s.version(),
             session_reused: s.session_reused(),
             session: s.session(),
+            compression: s.compression(),
             server_alpn_protocol: Ok(None),
         })
     });
@@ -2019,55 +2034,289 @@ fn alpn_protocols() {
     }
 }
 
-// CPython test_ssl.py: ThreadedTests.test_session (session_stats(),
-// has_ticket and ticket_lifetime_hint have no counterpart).
+// CPython test_ssl.py: ThreadedTests.test_recv_into_buffer_protocol_len
+// (Python's array and bytearray-subclass buffers are `&mut [u8]` here:
+// `Read::read` is `recv_into`, filling the front of a larger buffer).
+#[test]
+fn recv_into_buffer_protocol_len() {
+    let mut server_ctx = new_ctx(PROTOCOL_TLS_SERVER);
+    server_ctx.load_cert_chain(&certfile(), None, None).unwrap();
+    let server = Server::new(&server_ctx, echo);
+    let mut s = test_wrap_socket(
+        server.connect(),
+        ClientArgs {
+            opts: WrapOptions::default().suppress_ragged_eofs(false),
+            ..ClientArgs::default()
+        },
+    )
+    .unwrap();
+    s.send(b"data").unwrap();
+    // array.array('I', [0, 0]): 8 bytes.
+    let mut buf = [0u8; 8];
+    assert_eq!(s.read(&mut buf).unwrap(), 4);
+    assert_eq!(&buf[..4], b"data");
+    s.send(b"data").unwrap();
+    let mut buf = [0u8; 6];
+    assert_eq!(s.read(&mut buf).unwrap(), 4);
+    assert_eq!(&buf, b"data\0\0");
+}
+
+/// Lower-case hex, for comparing binary data through a text protocol
+/// (Python's server answers `repr(cb_data)`).
+fn hex(data: &[u8]) -> String {
+    data.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Python's `ConnectionHandler` command `CB tls-unique`: answers the
+/// server's own `get_channel_binding("tls-unique")`.
+fn channel_binding_handler(accepted: Accepted) -> Result<(), SslError> {
+    let mut s = accepted?;
+    loop {
+        let msg = s.recv(1024)?;
+        match trim(&msg) {
+            b"" => return Ok(()),
+            b"CB tls-unique" => {
+                let data = s.get_channel_binding("tls-unique")?;
+                let reply = data.map_or_else(|| "None".to_owned(), |d| hex(&d));
+                s.sendall(format!("{reply}\n").as_bytes())?;
+            }
+            other => s.sendall(&other.to_ascii_lowercase())?,
+        }
+    }
+}
+
+// CPython test_ssl.py: ThreadedTests.test_tls_unique_channel_binding
+#[test]
+fn tls_unique_channel_binding() {
+    let (client_ctx, server_ctx, hostname) = testing_context();
+    let server = Server::new(&server_ctx, channel_binding_handler);
+    let opts = || WrapOptions::default().server_hostname(hostname);
+    let expected_len = |s: &SslSocket<TcpStream>| {
+        if s.version().as_deref() == Some("TLSv1.3") {
+            48
+        } else {
+            12 // True for TLSv1
+        }
+    };
+
+    let mut s = client_ctx.wrap_socket(server.connect(), opts()).unwrap();
+    // get the data; check if it is sane
+    let cb_data = s
+        .get_channel_binding("tls-unique")
+        .unwrap()
+        .expect("tls-unique data after the handshake");
+    assert_eq!(cb_data.len(), expected_len(&s));
+    // and compare with the peers version
+    s.sendall(b"CB tls-unique\n").unwrap();
+    let peer_data = s.recv(1024).unwrap();
+    assert_eq!(trim(&peer_data), hex(&cb_data).as_bytes());
+    drop(s);
+    server.next().unwrap();
+
+    // now, again
+    let mut s = client_ctx.wrap_socket(server.connect(), opts()).unwrap();
+    let new_cb_data = s
+        .get_channel_binding("tls-unique")
+        .unwrap()
+        .expect("tls-unique data after the handshake");
+    // is it really unique
+    assert_ne!(cb_data, new_cb_data);
+    assert_eq!(new_cb_data.len(), expected_len(&s));
+    s.sendall(b"CB tls-unique\n").unwrap();
+    let peer_data = s.recv(1024).unwrap();
+    assert_eq!(trim(&peer_data), hex(&new_cb_data).as_bytes());
+    drop(s);
+    server.next().unwrap();
+}
+
+// CPython test_ssl.py: ThreadedTests.test_compression
+#[test]
+fn compression() {
+    let (client_ctx, server_ctx, hostname) = testing_context();
+    let stats = server_params_test(&client_ctx, &server_ctx, Some(hostname), None).unwrap();
+    assert!(
+        matches!(
+            stats.compression.as_deref(),
+            None | Some("ZLIB") | Some("RLE")
+        ),
+        "{:?}",
+        stats.compression
+    );
+}
+
+// CPython test_ssl.py: ThreadedTests.test_compression_disabled
+#[test]
+fn compression_disabled() {
+    let (mut client_ctx, mut server_ctx, hostname) = testing_context();
+    for ctx in [&mut client_ctx, &mut server_ctx] {
+        ctx.set_options(ctx.options() | OP_NO_COMPRESSION).unwrap();
+    }
+    let stats = server_params_test(&client_ctx, &server_ctx, Some(hostname), None).unwrap();
+    assert_eq!(stats.compression, None);
+}
+
+// CPython test_ssl.py: ThreadedTests.test_ecdh_curve
+#[test]
+fn ecdh_curve() {
+    // server secp384r1, client auto
+    let (client_ctx, mut server_ctx, hostname) = testing_context();
+    server_ctx.set_ecdh_curve("secp384r1").unwrap();
+    server_ctx.set_ciphers("ECDHE:!eNULL:!aNULL").unwrap();
+    server_ctx.set_minimum_version(TlsVersion::TLSv1_2).unwrap();
+    server_params_test(&client_ctx, &server_ctx, Some(hostname), None).unwrap();
+
+    // server auto, client secp384r1
+    let (mut client_ctx, mut server_ctx, hostname) = testing_context();
+    client_ctx.set_ecdh_curve("secp384r1").unwrap();
+    server_ctx.set_ciphers("ECDHE:!eNULL:!aNULL").unwrap();
+    server_ctx.set_minimum_version(TlsVersion::TLSv1_2).unwrap();
+    server_params_test(&client_ctx, &server_ctx, Some(hostname), None).unwrap();
+
+    // server / client curve mismatch
+    let (mut client_ctx, mut server_ctx, hostname) = testing_context();
+    client_ctx.set_ecdh_curve("prime256v1").unwrap();
+    server_ctx.set_ecdh_curve("secp384r1").unwrap();
+    server_ctx.set_ciphers("ECDHE:!eNULL:!aNULL").unwrap();
+    server_ctx.set_minimum_version(TlsVersion::TLSv1_2).unwrap();
+    let e = err(server_params_test(
+        &client_ctx,
+        &server_ctx,
+        Some(hostname),
+        None,
+    ));
+    assert_eq!(e.kind(), SslErrorKind::Ssl, "{e:?}");
+    // python3: the server's handshake_failure alert.
+    assert_py_err(
+        &e,
+        "SSLError",
+        "[SSL: SSLV3_ALERT_HANDSHAKE_FAILURE] sslv3 alert handshake failure",
+    );
+}
+
+// CPython test_ssl.py: ThreadedTests.test_npn_protocols: NPN is gone
+// (OpenSSL 3 builds without it; python3 has `ssl.HAS_NPN == False`).
+#[test]
+fn npn_protocols() {
+    assert!(!sslwrap::HAS_NPN);
+}
+
+// CPython test_ssl.py: ThreadedTests.test_shared_ciphers
+#[test]
+fn shared_ciphers() {
+    let (mut client_ctx, mut server_ctx, hostname) = testing_context();
+    client_ctx.set_ciphers("AES128:AES256").unwrap();
+    server_ctx.set_ciphers("AES256:eNULL").unwrap();
+    let expected_algs = [
+        "AES256",
+        "AES-256", // TLS 1.3 ciphers are always enabled
+        "TLS_CHACHA20",
+        "TLS_AES",
+    ];
+    // Python's server records `shared_ciphers()` of each connection.
+    let server = Server::new(&server_ctx, |accepted: Accepted| {
+        let s = accepted?;
+        let shared = s.shared_ciphers();
+        echo(Ok(s)).map(|_| shared)
+    });
+    let mut s = client_ctx
+        .wrap_socket(
+            server.connect(),
+            WrapOptions::default().server_hostname(hostname),
+        )
+        .unwrap();
+    s.sendall(b"FOO\n").unwrap();
+    assert_eq!(s.recv(1024).unwrap(), b"foo\n");
+    s.sendall(b"over\n").unwrap();
+    let ciphers = server
+        .next()
+        .unwrap()
+        .expect("the server's shared_ciphers()");
+    assert!(!ciphers.is_empty());
+    for (name, _tls_version, _bits) in ciphers {
+        assert!(expected_algs.iter().any(|alg| name.contains(alg)), "{name}");
+    }
+}
+
+// CPython test_ssl.py: ThreadedTests.test_sendfile
+#[test]
+fn sendfile() {
+    let test_data = vec![b'x'; 512];
+    let path = std::env::temp_dir().join(format!("sslwrap-sendfile-{}", std::process::id()));
+    std::fs::write(&path, &test_data).unwrap();
+    let (client_ctx, server_ctx, hostname) = testing_context();
+    let server = Server::new(&server_ctx, echo);
+    let mut s = client_ctx
+        .wrap_socket(
+            server.connect(),
+            WrapOptions::default().server_hostname(hostname),
+        )
+        .unwrap();
+    let mut file = std::fs::File::open(&path).unwrap();
+    let sent = s.sendfile(&mut file, 0, None);
+    std::fs::remove_file(&path).unwrap();
+    assert_eq!(sent.unwrap(), 512);
+    assert_eq!(s.recv(1024).unwrap(), test_data);
+}
+
+// CPython test_ssl.py: ThreadedTests.test_session (Python's `assertIsNot`,
+// object identity, has no counterpart: each `session()` is a new value).
 #[test]
 fn session() {
     let (mut client_ctx, server_ctx, hostname) = testing_context();
     // TODO (in CPython): sessions aren't compatible with TLSv1.3 yet
     client_ctx.set_maximum_version(TlsVersion::TLSv1_2).unwrap();
+    // One server for the four connections: its context's counters are read
+    // between them.
+    let server = Server::new(&server_ctx, echo);
 
     // first connection without session
-    let stats = server_params_test(&client_ctx, &server_ctx, Some(hostname), None).unwrap();
+    let stats = server_params_on(&server, &client_ctx, Some(hostname), None).unwrap();
     let session = stats.session.expect("a session");
     assert!(!session.id().is_empty());
     assert!(session.time() > 0);
     assert!(session.timeout() > 0);
+    assert!(session.has_ticket());
+    assert!(session.ticket_lifetime_hint() > 0);
     assert!(!stats.session_reused);
+    let sess_stat = server_ctx.session_stats();
+    assert_eq!(sess_stat.accept, 1);
+    assert_eq!(sess_stat.hits, 0);
 
     // reuse session
-    let stats = server_params_test(
-        &client_ctx,
-        &server_ctx,
-        Some(hostname),
-        Some(session.clone()),
-    )
-    .unwrap();
+    let stats =
+        server_params_on(&server, &client_ctx, Some(hostname), Some(session.clone())).unwrap();
+    let sess_stat = server_ctx.session_stats();
+    assert_eq!(sess_stat.accept, 2);
+    assert_eq!(sess_stat.hits, 1);
     assert!(stats.session_reused);
     let session2 = stats.session.expect("a session");
     assert_eq!(session2.id(), session.id());
+    assert_eq!(session2, session);
     assert!(session2.time() >= session.time());
     assert!(session2.timeout() >= session.timeout());
 
     // another one without session
-    let stats = server_params_test(&client_ctx, &server_ctx, Some(hostname), None).unwrap();
+    let stats = server_params_on(&server, &client_ctx, Some(hostname), None).unwrap();
     assert!(!stats.session_reused);
     let session3 = stats.session.expect("a session");
     assert_ne!(session3.id(), session.id());
+    assert_ne!(session3, session);
+    let sess_stat = server_ctx.session_stats();
+    assert_eq!(sess_stat.accept, 3);
+    assert_eq!(sess_stat.hits, 1);
 
     // reuse session again
-    let stats = server_params_test(
-        &client_ctx,
-        &server_ctx,
-        Some(hostname),
-        Some(session.clone()),
-    )
-    .unwrap();
+    let stats =
+        server_params_on(&server, &client_ctx, Some(hostname), Some(session.clone())).unwrap();
     assert!(stats.session_reused);
     let session4 = stats.session.expect("a session");
     assert_eq!(session4.id(), session.id());
+    assert_eq!(session4, session);
     assert!(session4.time() >= session.time());
     assert!(session4.timeout() >= session.timeout());
+    let sess_stat = server_ctx.session_stats();
+    assert_eq!(sess_stat.accept, 4);
+    assert_eq!(sess_stat.hits, 2);
 }
 
 // CPython test_ssl.py: ThreadedTests.test_session_handling (the session is a
@@ -2149,7 +2398,8 @@ fn non_tls_response_fails_handshake() {
 }
 
 /// Python's `ConnectionHandler` commands for post-handshake auth: `HASCERT`,
-/// `PHA` (`verify_client_post_handshake()`), `GETCERT`.
+/// `PHA` (`verify_client_post_handshake()`), `GETCERT`, `VERIFIEDCHAIN`,
+/// `UNVERIFIEDCHAIN` (the chain lengths in decimal rather than as one byte).
 fn pha_handler(accepted: Accepted) -> Result<(), SslError> {
     let mut s = accepted?;
     loop {
@@ -2168,6 +2418,9 @@ fn pha_handler(accepted: Accepted) -> Result<(), SslError> {
                 Err(e) => format!("{e}\n"),
             },
             b"GETCERT" => format!("{:?}\n", s.getpeercert()?),
+            // Python writes `len(certs).to_bytes(1, "big") + b"\n"`.
+            b"VERIFIEDCHAIN" => format!("{}\n", s.get_verified_chain()?.len()),
+            b"UNVERIFIEDCHAIN" => format!("{}\n", s.get_unverified_chain()?.len()),
             other => format!("unknown {other:?}\n"),
         };
         s.sendall(reply.as_bytes())?;
@@ -2221,11 +2474,283 @@ fn pha_no_pha_client() {
             WrapOptions::default().server_hostname(hostname),
         )
         .unwrap();
+    // A client cannot ask for a certificate (python3: the same text).
+    let e = err(s.verify_client_post_handshake());
+    assert!(e.to_string().contains("not server"), "{e}");
+    assert_py_err(&e, "SSLError", "[SSL: NOT_SERVER] not server");
     s.sendall(b"PHA").unwrap();
     // The client did not offer PHA, so the server's call fails with OpenSSL's
     // reason, as in Python.
     let reply = String::from_utf8(s.recv(1024).unwrap()).unwrap();
     assert!(reply.contains("extension not received"), "{reply}");
+    drop(s);
+    server.next().unwrap();
+}
+
+/// A client of `pha_handler`: sends a command, returns the reply as text.
+fn ask(s: &mut SslSocket<TcpStream>, q: &[u8]) -> String {
+    s.sendall(q).unwrap();
+    String::from_utf8(s.recv(1024).unwrap()).unwrap()
+}
+
+// CPython test_ssl.py: TestPostHandshakeAuth.test_pha_required_nocert
+#[test]
+fn pha_required_nocert() {
+    let (mut client_ctx, mut server_ctx, hostname) = testing_context();
+    server_ctx.set_post_handshake_auth(true).unwrap();
+    server_ctx.set_verify_mode(CERT_REQUIRED).unwrap();
+    client_ctx.set_post_handshake_auth(true).unwrap();
+    let server = Server::new(&server_ctx, pha_handler);
+    let mut s = client_ctx
+        .wrap_socket(
+            server.connect(),
+            WrapOptions::default()
+                .server_hostname(hostname)
+                .suppress_ragged_eofs(false),
+        )
+        .unwrap();
+    s.sendall(b"PHA").unwrap();
+    // "test sometimes fails with EOF error. Test passes as long as server
+    // aborts connection with an error."
+    let r = (|| -> Result<(), SslError> {
+        // receive CertificateRequest
+        let data = s.recv(1024)?;
+        assert_eq!(data, b"OK\n");
+        // send empty Certificate + Finish
+        s.sendall(b"HASCERT")?;
+        // receive alert
+        s.recv(1024)?;
+        Ok(())
+    })();
+    let e = err(r);
+    // ssl.SSLError or its subclass SSLEOFError.
+    assert!(
+        matches!(e.kind(), SslErrorKind::Ssl | SslErrorKind::Eof),
+        "{e:?}"
+    );
+    let text = e.to_string();
+    assert!(
+        text.contains("certificate required") || text.contains("EOF occurred"),
+        "{text}"
+    );
+    // The server's side failed too: the empty Certificate is refused
+    // (python3: the same error).
+    let server_err = err(server.next());
+    assert_py_err(
+        &server_err,
+        "SSLError",
+        "[SSL: PEER_DID_NOT_RETURN_A_CERTIFICATE] peer did not return a certificate",
+    );
+}
+
+// CPython test_ssl.py: TestPostHandshakeAuth.test_pha_optional
+#[test]
+fn pha_optional() {
+    let (mut client_ctx, mut server_ctx, hostname) = testing_context();
+    server_ctx.set_post_handshake_auth(true).unwrap();
+    server_ctx.set_verify_mode(CERT_REQUIRED).unwrap();
+    client_ctx.set_post_handshake_auth(true).unwrap();
+    client_ctx
+        .load_cert_chain(&signed_certfile(), None, None)
+        .unwrap();
+    // check CERT_OPTIONAL
+    server_ctx.set_verify_mode(CERT_OPTIONAL).unwrap();
+    let server = Server::new(&server_ctx, pha_handler);
+    let mut s = client_ctx
+        .wrap_socket(
+            server.connect(),
+            WrapOptions::default().server_hostname(hostname),
+        )
+        .unwrap();
+    assert_eq!(ask(&mut s, b"HASCERT"), "FALSE\n");
+    assert_eq!(ask(&mut s, b"PHA"), "OK\n");
+    assert_eq!(ask(&mut s, b"HASCERT"), "TRUE\n");
+    drop(s);
+    server.next().unwrap();
+}
+
+// CPython test_ssl.py: TestPostHandshakeAuth.test_pha_optional_nocert
+#[test]
+fn pha_optional_nocert() {
+    let (mut client_ctx, mut server_ctx, hostname) = testing_context();
+    server_ctx.set_post_handshake_auth(true).unwrap();
+    server_ctx.set_verify_mode(CERT_OPTIONAL).unwrap();
+    client_ctx.set_post_handshake_auth(true).unwrap();
+    let server = Server::new(&server_ctx, pha_handler);
+    let mut s = client_ctx
+        .wrap_socket(
+            server.connect(),
+            WrapOptions::default().server_hostname(hostname),
+        )
+        .unwrap();
+    assert_eq!(ask(&mut s, b"HASCERT"), "FALSE\n");
+    assert_eq!(ask(&mut s, b"PHA"), "OK\n");
+    // optional doesn't fail when client does not have a cert
+    assert_eq!(ask(&mut s, b"HASCERT"), "FALSE\n");
+    drop(s);
+    server.next().unwrap();
+}
+
+// CPython test_ssl.py: TestPostHandshakeAuth.test_pha_no_pha_server
+#[test]
+fn pha_no_pha_server() {
+    // server doesn't have PHA enabled, cert is requested in handshake
+    let (mut client_ctx, mut server_ctx, hostname) = testing_context();
+    server_ctx.set_verify_mode(CERT_REQUIRED).unwrap();
+    client_ctx.set_post_handshake_auth(true).unwrap();
+    client_ctx
+        .load_cert_chain(&signed_certfile(), None, None)
+        .unwrap();
+    let server = Server::new(&server_ctx, pha_handler);
+    let mut s = client_ctx
+        .wrap_socket(
+            server.connect(),
+            WrapOptions::default().server_hostname(hostname),
+        )
+        .unwrap();
+    assert_eq!(ask(&mut s, b"HASCERT"), "TRUE\n");
+    // PHA doesn't fail if there is already a cert
+    assert_eq!(ask(&mut s, b"PHA"), "OK\n");
+    assert_eq!(ask(&mut s, b"HASCERT"), "TRUE\n");
+    drop(s);
+    server.next().unwrap();
+}
+
+// CPython test_ssl.py: TestPostHandshakeAuth.test_pha_not_tls13
+#[test]
+fn pha_not_tls13() {
+    // TLS 1.2
+    let (mut client_ctx, mut server_ctx, hostname) = testing_context();
+    server_ctx.set_verify_mode(CERT_REQUIRED).unwrap();
+    client_ctx.set_maximum_version(TlsVersion::TLSv1_2).unwrap();
+    client_ctx.set_post_handshake_auth(true).unwrap();
+    client_ctx
+        .load_cert_chain(&signed_certfile(), None, None)
+        .unwrap();
+    let server = Server::new(&server_ctx, pha_handler);
+    let mut s = client_ctx
+        .wrap_socket(
+            server.connect(),
+            WrapOptions::default().server_hostname(hostname),
+        )
+        .unwrap();
+    // PHA fails for TLS != 1.3
+    let reply = ask(&mut s, b"PHA");
+    assert!(reply.contains("WRONG_SSL_VERSION"), "{reply}");
+    // python3: repr(e) is "SSLError(1, '[SSL: WRONG_SSL_VERSION] wrong ssl
+    // version (_ssl.c:NNNN)')".
+    assert_eq!(reply, "[SSL: WRONG_SSL_VERSION] wrong ssl version\n");
+    drop(s);
+    server.next().unwrap();
+}
+
+// CPython test_ssl.py: TestPostHandshakeAuth.test_bpo37428_pha_cert_none:
+// post_handshake_auth does not implicitly enable cert validation.
+#[test]
+fn bpo37428_pha_cert_none() {
+    let hostname = SIGNED_CERTFILE_HOSTNAME;
+    let mut client_ctx = new_ctx(PROTOCOL_TLS_CLIENT);
+    client_ctx.set_post_handshake_auth(true).unwrap();
+    client_ctx
+        .load_cert_chain(&signed_certfile(), None, None)
+        .unwrap();
+    // no cert validation and CA on client side
+    client_ctx.set_check_hostname(false).unwrap();
+    client_ctx.set_verify_mode(CERT_NONE).unwrap();
+
+    let mut server_ctx = new_ctx(PROTOCOL_TLS_SERVER);
+    server_ctx
+        .load_cert_chain(&signed_certfile(), None, None)
+        .unwrap();
+    server_ctx
+        .load_verify_locations(Some(&signing_ca()), None, None)
+        .unwrap();
+    server_ctx.set_post_handshake_auth(true).unwrap();
+    server_ctx.set_verify_mode(CERT_REQUIRED).unwrap();
+
+    let server = Server::new(&server_ctx, pha_handler);
+    let mut s = client_ctx
+        .wrap_socket(
+            server.connect(),
+            WrapOptions::default().server_hostname(hostname),
+        )
+        .unwrap();
+    assert_eq!(ask(&mut s, b"HASCERT"), "FALSE\n");
+    assert_eq!(ask(&mut s, b"PHA"), "OK\n");
+    assert_eq!(ask(&mut s, b"HASCERT"), "TRUE\n");
+    // server cert has not been validated: Python's `{}`.
+    assert_eq!(s.getpeercert().unwrap(), Some(PeerCert::default()));
+    drop(s);
+    server.next().unwrap();
+}
+
+// CPython test_ssl.py: TestPostHandshakeAuth.test_internal_chain_client
+// (Python's `Certificate` objects are DER here; its repr and get_info() are
+// checked through the decoded subject, `public_bytes` through
+// DER_cert_to_PEM_cert / PEM_cert_to_DER_cert).
+#[test]
+fn internal_chain_client() {
+    // testing_context(server_chain=False): the server sends no CA.
+    let (client_ctx, _, hostname) = testing_context();
+    let mut server_ctx = new_ctx(PROTOCOL_TLS_SERVER);
+    server_ctx
+        .load_cert_chain(&signed_certfile(), None, None)
+        .unwrap();
+    let server = Server::new(&server_ctx, echo);
+    let s = client_ctx
+        .wrap_socket(
+            server.connect(),
+            WrapOptions::default().server_hostname(hostname),
+        )
+        .unwrap();
+    let vc = s.get_verified_chain().unwrap();
+    assert_eq!(vc.len(), 2);
+    let (ee, ca) = (&vc[0], &vc[1]);
+    let uvc = s.get_unverified_chain().unwrap();
+    assert_eq!(uvc.len(), 1);
+    assert_eq!(*ee, uvc[0]);
+    assert_ne!(ee, ca);
+    let subject = |der: &[u8]| -> String {
+        let pem = sslwrap::der_cert_to_pem_cert(der);
+        let cert = openssl::x509::X509::from_pem(pem.as_bytes()).unwrap();
+        cert.subject_name()
+            .entries()
+            .map(|e| {
+                format!(
+                    "{}={}",
+                    e.object().nid().short_name().unwrap(),
+                    String::from_utf8_lossy(e.data().as_slice())
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(",")
+    };
+    assert_ne!(subject(ee), subject(ca));
+    assert!(subject(ee).contains("CN=localhost"), "{}", subject(ee));
+    assert!(subject(ca).contains("CN=our-ca-server"), "{}", subject(ca));
+    let pem = sslwrap::der_cert_to_pem_cert(ee);
+    assert!(pem.contains("-----BEGIN CERTIFICATE-----"));
+    assert_eq!(sslwrap::pem_cert_to_der_cert(&pem).unwrap(), *ee);
+}
+
+// CPython test_ssl.py: TestPostHandshakeAuth.test_internal_chain_server
+#[test]
+fn internal_chain_server() {
+    let (mut client_ctx, mut server_ctx, hostname) = testing_context();
+    client_ctx
+        .load_cert_chain(&signed_certfile(), None, None)
+        .unwrap();
+    server_ctx.set_verify_mode(CERT_REQUIRED).unwrap();
+    server_ctx.set_maximum_version(TlsVersion::TLSv1_2).unwrap();
+    let server = Server::new(&server_ctx, pha_handler);
+    let mut s = client_ctx
+        .wrap_socket(
+            server.connect(),
+            WrapOptions::default().server_hostname(hostname),
+        )
+        .unwrap();
+    assert_eq!(ask(&mut s, b"VERIFIEDCHAIN\n"), "2\n");
+    assert_eq!(ask(&mut s, b"UNVERIFIEDCHAIN\n"), "2\n");
     drop(s);
     server.next().unwrap();
 }

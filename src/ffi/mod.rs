@@ -46,7 +46,9 @@ pub(crate) use self::callbacks::{
 };
 pub(crate) use self::mem::{MemBio, MemBioRef, MemTransport};
 pub(crate) use self::os::poll_fd;
-pub(crate) use self::session::ssl_session_dup;
+pub(crate) use self::session::{
+    ssl_session_dup, ssl_session_has_ticket, ssl_session_ticket_lifetime_hint,
+};
 pub(crate) use self::ssl::*;
 pub(crate) use self::store::*;
 pub(crate) use self::tls::{Failure, Tls, Transport};

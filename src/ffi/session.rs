@@ -9,6 +9,20 @@ use super::cvt_p;
 
 extern "C" {
     fn SSL_SESSION_dup(src: *const sys::SSL_SESSION) -> *mut sys::SSL_SESSION;
+    fn SSL_SESSION_has_ticket(s: *const sys::SSL_SESSION) -> std::os::raw::c_int;
+    fn SSL_SESSION_get_ticket_lifetime_hint(s: *const sys::SSL_SESSION) -> std::os::raw::c_ulong;
+}
+
+/// `SSL_SESSION_has_ticket`: whether the session carries a session ticket.
+pub(crate) fn ssl_session_has_ticket(session: &SslSessionRef) -> bool {
+    // SAFETY: `session` is live; the call only reads it.
+    unsafe { SSL_SESSION_has_ticket(session.as_ptr()) != 0 }
+}
+
+/// `SSL_SESSION_get_ticket_lifetime_hint`: the server's hint, in seconds.
+pub(crate) fn ssl_session_ticket_lifetime_hint(session: &SslSessionRef) -> u64 {
+    // SAFETY: `session` is live; the call only reads it.
+    u64::from(unsafe { SSL_SESSION_get_ticket_lifetime_hint(session.as_ptr()) })
 }
 
 /// `SSL_SESSION_dup`: an independent copy of `session` (its own

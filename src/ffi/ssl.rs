@@ -21,6 +21,9 @@ extern "C" {
     fn SSL_set_post_handshake_auth(ssl: *mut sys::SSL, val: c_int);
     fn SSL_CTX_set_default_passwd_cb(ctx: *mut sys::SSL_CTX, cb: sys::pem_password_cb);
     fn SSL_CTX_set_default_passwd_cb_userdata(ctx: *mut sys::SSL_CTX, u: *mut c_void);
+    fn SSL_get_current_compression(ssl: *const sys::SSL) -> *const c_void;
+    fn SSL_COMP_get_name(comp: *const c_void) -> *const c_char;
+    fn OBJ_ln2nid(ln: *const c_char) -> c_int;
 }
 
 /// OpenSSL's `SSL_verify_cb`.
@@ -147,6 +150,48 @@ pub(crate) fn ssl_ciphers_and_client_ciphers(
             (!theirs.is_null()).then(|| StackRef::from_ptr(theirs)),
         )
     }
+}
+
+/// The short name of the connection's compression method, as `_ssl.c`
+/// gives it: `None` without compression (always, on an OpenSSL built
+/// without zlib or with `OP_NO_COMPRESSION`). `_ssl.c` takes
+/// `OBJ_nid2sn(COMP_get_type(method))`; `COMP_get_type` is absent from
+/// `no-comp` builds, so this goes from the method's name
+/// (`SSL_COMP_get_name`, which is the long name of that NID, e.g. `zlib
+/// compression`) to its NID (`OBJ_ln2nid`) and short name (`OBJ_nid2sn`,
+/// `ZLIB`).
+pub(crate) fn ssl_compression(ssl: &SslRef) -> Option<String> {
+    // SAFETY: `ssl` is live; SSL_get_current_compression returns a borrowed
+    // method or null, and SSL_COMP_get_name a static string or null (null
+    // for a null method and in `no-comp` builds).
+    let name = unsafe {
+        let method = SSL_get_current_compression(ssl.as_ptr());
+        if method.is_null() {
+            return None;
+        }
+        let name = SSL_COMP_get_name(method);
+        if name.is_null() {
+            return None;
+        }
+        CStr::from_ptr(name)
+    };
+    // SAFETY: `name` is a NUL-terminated string; OBJ_ln2nid only reads it.
+    let nid = unsafe { OBJ_ln2nid(name.as_ptr()) };
+    if nid == sys::NID_undef {
+        return None;
+    }
+    // SAFETY: OBJ_nid2sn returns a static string of OpenSSL's object
+    // table, or null for an unknown NID.
+    let short = unsafe { sys::OBJ_nid2sn(nid) };
+    if short.is_null() {
+        return None;
+    }
+    // SAFETY: non-null, NUL-terminated, static.
+    Some(
+        unsafe { CStr::from_ptr(short) }
+            .to_string_lossy()
+            .into_owned(),
+    )
 }
 
 /// `SSL_set_session`: resume `session` on the next handshake.

@@ -32,6 +32,7 @@
 //! | `s.getpeercert()` / `s.getpeercert(True)` | [`SslSocket::getpeercert`] ([`PeerCert`]) / [`SslSocket::getpeercert_der`] |
 //! | `s.cipher()`, `s.version()`, `s.selected_alpn_protocol()` | [`SslSocket::cipher`], [`SslSocket::version`], [`SslSocket::selected_alpn_protocol`] |
 //! | `s.session`, `s.session_reused` | [`SslSocket::session`], [`SslSocket::session_reused`] |
+//! | `sess.id`, `sess.time`, `sess.timeout`, `sess.has_ticket`, `sess.ticket_lifetime_hint`, `sess1 == sess2` | [`SslSession::id`], [`SslSession::time`], [`SslSession::timeout`], [`SslSession::has_ticket`], [`SslSession::ticket_lifetime_hint`], `==` (by session ID) |
 //! | `s.server_side`, `s.server_hostname` | [`SslSocket::server_side`], [`SslSocket::server_hostname`] |
 //! | `s.unwrap()` | [`SslSocket::unwrap`] (or [`SslSocket::shutdown_tls`] then [`SslSocket::into_inner`] when non-blocking) |
 //! | `s.settimeout(t)`, `s.setblocking(b)`, `s.gettimeout()` | [`SslSocket::settimeout`], [`SslSocket::setblocking`], [`SslSocket::gettimeout`] (on `SslSocket<TcpStream>`) |
@@ -52,6 +53,7 @@
 //! | `blob.write_to_path(p)` | `ca.write_to(dir, "ca")?` / `cert.write_to(dir, "server")?` (`CaFiles`/`LeafFiles` paths) |
 //! | `s.get_unverified_chain()`, `s.get_verified_chain()` (3.13) | [`SslSocket::get_unverified_chain`], [`SslSocket::get_verified_chain`] (DER) |
 //! | `s.shared_ciphers()` | [`SslSocket::shared_ciphers`] |
+//! | `s.compression()` | [`SslSocket::compression`] (`None` on OpenSSL 3 without zlib) |
 //! | `s.get_channel_binding("tls-unique")` | [`SslSocket::get_channel_binding`] (also `"tls-server-end-point"`, `"tls-exporter"`) |
 //! | (none) | [`SslSocket::export_keying_material`] (RFC 5705/8446) |
 //! | `s.sendfile(file, offset, count)` | [`SslSocket::sendfile`] (read and send, as Python on TLS) |
