@@ -20,6 +20,8 @@ pub(crate) fn ssl_session_has_ticket(session: &SslSessionRef) -> bool {
 }
 
 /// `SSL_SESSION_get_ticket_lifetime_hint`: the server's hint, in seconds.
+// `c_ulong` is `u64` here but `u32` on other targets.
+#[allow(clippy::useless_conversion)]
 pub(crate) fn ssl_session_ticket_lifetime_hint(session: &SslSessionRef) -> u64 {
     // SAFETY: `session` is live; the call only reads it.
     u64::from(unsafe { SSL_SESSION_get_ticket_lifetime_hint(session.as_ptr()) })
