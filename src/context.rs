@@ -80,6 +80,20 @@ pub enum Protocol {
     TlsServer,
 }
 
+impl Protocol {
+    /// The number Python gives the constant: `ssl.PROTOCOL_TLS` is `2`,
+    /// `PROTOCOL_TLS_CLIENT` `16`, `PROTOCOL_TLS_SERVER` `17`.
+    ///
+    /// Python: `ssl._SSLMethod` member `.value` (`_ssl.c`'s `PY_SSL_VERSION_*`).
+    pub fn value(self) -> i32 {
+        match self {
+            Protocol::Tls => 2,
+            Protocol::TlsClient => 16,
+            Protocol::TlsServer => 17,
+        }
+    }
+}
+
 /// Whether and how the peer's certificate is verified.
 ///
 /// Python: `ssl.VerifyMode` (`CERT_NONE`, `CERT_OPTIONAL`, `CERT_REQUIRED`).
@@ -102,6 +116,20 @@ pub enum VerifyMode {
     /// `CERT_REQUIRED`: a certificate must be sent and verify
     /// (`SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT`).
     CertRequired,
+}
+
+impl VerifyMode {
+    /// The number Python gives the constant: `CERT_NONE` `0`,
+    /// `CERT_OPTIONAL` `1`, `CERT_REQUIRED` `2`.
+    ///
+    /// Python: `ssl.VerifyMode` member `.value` (`_ssl.c`'s `PY_SSL_CERT_*`).
+    pub fn value(self) -> i32 {
+        match self {
+            VerifyMode::CertNone => 0,
+            VerifyMode::CertOptional => 1,
+            VerifyMode::CertRequired => 2,
+        }
+    }
 }
 
 /// What a context's certificates are for.
