@@ -1163,11 +1163,18 @@ impl SslContext {
     /// 'x509_ca': …}`). OpenSSL: `X509_check_ca` over the store.
     ///
     /// Certificates a `capath` directory yields during verification are
-    /// not counted (Python counts them once looked up).
+    /// counted once a handshake has looked them up, as in Python (until a
+    /// setting changes: the next OpenSSL context starts without them).
     pub fn cert_store_stats(&self) -> (usize, usize, usize) {
         let trust = &self.settings.trust;
-        let ca = trust.certs.iter().filter(|c| ffi::x509_check_ca(c)).count();
-        (trust.certs.len(), trust.crls.len(), ca)
+        let looked_up = self.looked_up_certs();
+        let ca = trust
+            .certs
+            .iter()
+            .chain(&looked_up)
+            .filter(|c| ffi::x509_check_ca(c))
+            .count();
+        (trust.certs.len() + looked_up.len(), trust.crls.len(), ca)
     }
 
     /// Whether hostname checking falls back to the subject's common name
@@ -1292,14 +1299,14 @@ impl SslContext {
     /// Certificates loaded that are not CAs (a leaf given as `cafile`)
     /// are left out but counted by
     /// [`cert_store_stats`](Self::cert_store_stats); certificates of a
-    /// `capath` directory are not listed, as in Python until a
-    /// verification has looked them up.
+    /// `capath` directory are listed once a verification has looked them
+    /// up, as in Python.
     ///
     /// # Differences from Python
     ///
-    /// Python lists `capath` certificates once a handshake has looked them
-    /// up; sslwrap's lookups happen in the OpenSSL context of a generation
-    /// and are never listed.
+    /// Python's store lives as long as the context; sslwrap builds a new
+    /// OpenSSL context after a setting changes, which starts without the
+    /// `capath` certificates earlier handshakes looked up.
     #[doc(alias = "X509_STORE_get0_objects")]
     pub fn get_ca_certs(&self) -> Result<Vec<PeerCert>, SslError> {
         self.ca_certs()?
@@ -1326,11 +1333,27 @@ impl SslContext {
 
     /// The CA certificates of [`get_ca_certs`](Self::get_ca_certs).
     fn ca_certs(&self) -> Result<Vec<X509>, SslError> {
-        let certs = self.settings.trust.store_order()?;
+        let mut certs = self.settings.trust.store_order()?;
+        certs.extend(self.looked_up_certs());
         Ok(certs
             .into_iter()
             .filter(|c| ffi::x509_check_ca(c))
             .collect())
+    }
+
+    /// Certificates a verification found in a `capath` directory since the
+    /// current OpenSSL context was built: OpenSSL caches each in the
+    /// context's store, where Python's `get_ca_certs` and
+    /// `cert_store_stats` see them.
+    fn looked_up_certs(&self) -> Vec<X509> {
+        let Some(built) = self.built.get() else {
+            return Vec::new();
+        };
+        let loaded = &self.settings.trust.certs;
+        ffi::ctx_store_certs(built)
+            .into_iter()
+            .filter(|c| !loaded.iter().any(|l| l.as_ref() == c.as_ref()))
+            .collect()
     }
 
     /// What each connection takes from the context besides the OpenSSL

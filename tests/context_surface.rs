@@ -351,7 +351,8 @@ fn get_ca_certs_lists_only_ca_certificates() {
         .to_der()
         .unwrap();
     assert_eq!(c.get_ca_certs_der().unwrap(), vec![der]);
-    // capath directories are looked up lazily and not listed.
+    // capath directories are looked up lazily: not listed before a
+    // handshake needs them (tests/socket.rs, get_ca_certs_capath).
     c.load_verify_locations(None, Some(&certdata("capath")), None)
         .unwrap();
     assert_eq!(c.get_ca_certs().unwrap().len(), 1);
