@@ -13,31 +13,9 @@
 //! a handler and reports what the handler returns. Every socket has a
 //! timeout and every wait is bounded; no test sleeps to synchronise.
 //!
-//! Not ported, with the reason:
-//! * no counterpart in the API: `test_sni_callback*`,
-//!   `test_get_server_certificate_sni`/`_timeout` (servername callback);
-//!   `test_shared_ciphers` (`shared_ciphers()`); `test_compression*`
-//!   (`compression()`); `test_dh_params`, `test_ecdh_curve` (`load_dh_params`,
-//!   `set_ecdh_curve`); `test_tls_unique_channel_binding`,
-//!   `test_unknown_channel_binding` (`get_channel_binding`);
-//!   `test_hostname_checks_common_name`; `TestPostHandshakeAuth` beyond
-//!   `test_pha_required` and `test_pha_no_pha_client` (the setter is in
-//!   tests/context.rs);
-//!   `TestSSLDebug` (keylog, msg callback); `test_sendfile`;
-//!   `test_context_setget`, `test_get_ca_certs_capath`; `MemoryBIOTests`,
-//!   `test_bio_*`, `test_transport_eof` (no memory-BIO API);
-//! * Python skips them on OpenSSL 3 (TLS < 1.2 unavailable):
-//!   `test_protocol_sslv2/sslv3/tlsv1/tlsv1_1`, `test_min_max_version_tlsv1_1`,
-//!   `test_min_max_version_mismatch`, `test_min_max_version_sslv3`;
-//! * meaningless in Rust: `test_getpeercert_enotconn`,
-//!   `test_do_handshake_enotconn`, `test_wrapped_unconnected`,
-//!   `test_connect_ex*` (no unconnected sockets: a stream comes connected);
-//!   `test_read_write_after_close_raises_valuerror` (ownership rules it out);
-//!   `test_refcycle`, `test_dealloc_warn`, `test_makefile_close` (GC and fds);
-//!   `test_recv_into_buffer_protocol_len` (buffer protocol);
-//!   `TestPreHandshakeClose.test_preauth_data_*` (Python's check for an
-//!   unconnected socket holding data; the non-TLS response case is kept);
-//! * infrastructure of Python's own: `test_socketserver`, `test_asyncore_server`.
+//! Which CPython test each function mirrors, and why the ones without a
+//! twin have none, is in `tests/CPYTHON.md` (kept complete by
+//! `tests/cpython_table.rs`).
 
 mod common;
 
