@@ -144,6 +144,51 @@ pub enum Purpose {
     ClientAuth,
 }
 
+impl Purpose {
+    fn nid_(self) -> openssl::nid::Nid {
+        match self {
+            Purpose::ServerAuth => openssl::nid::Nid::SERVER_AUTH,
+            Purpose::ClientAuth => openssl::nid::Nid::CLIENT_AUTH,
+        }
+    }
+
+    /// OpenSSL's NID of the extended key usage: `129` (`serverAuth`) or
+    /// `130` (`clientAuth`).
+    ///
+    /// Python: `ssl.Purpose.SERVER_AUTH.nid`. OpenSSL: `NID_server_auth`,
+    /// `NID_client_auth`.
+    pub fn nid(self) -> i32 {
+        self.nid_().as_raw()
+    }
+
+    /// The short name: `"serverAuth"` or `"clientAuth"`.
+    ///
+    /// Python: `ssl.Purpose.SERVER_AUTH.shortname`. OpenSSL: `OBJ_nid2sn`.
+    pub fn shortname(self) -> &'static str {
+        self.nid_().short_name().unwrap_or("")
+    }
+
+    /// The long name: `"TLS Web Server Authentication"` or
+    /// `"TLS Web Client Authentication"`.
+    ///
+    /// Python: `ssl.Purpose.SERVER_AUTH.longname`. OpenSSL: `OBJ_nid2ln`.
+    pub fn longname(self) -> &'static str {
+        self.nid_().long_name().unwrap_or("")
+    }
+
+    /// The OID in dotted form: `"1.3.6.1.5.5.7.3.1"` (id-kp-serverAuth) or
+    /// `"1.3.6.1.5.5.7.3.2"` (id-kp-clientAuth), RFC 5280 section 4.2.1.12.
+    ///
+    /// Python: `ssl.Purpose.SERVER_AUTH.oid`. OpenSSL: `OBJ_obj2txt` with
+    /// numeric output, of the NID's object.
+    pub fn oid(self) -> &'static str {
+        match self {
+            Purpose::ServerAuth => "1.3.6.1.5.5.7.3.1",
+            Purpose::ClientAuth => "1.3.6.1.5.5.7.3.2",
+        }
+    }
+}
+
 /// In-memory CA certificates for [`SslContext::load_verify_locations`].
 ///
 /// Python: the `cadata` argument, a `str` of PEM or `bytes` of DER.

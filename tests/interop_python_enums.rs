@@ -14,9 +14,7 @@ use std::time::Duration;
 
 use common::child::run_limited;
 use common::python3;
-use sslwrap::{
-    AlertDescription, ContentType, HandshakeType, Protocol, TlsVersion, VerifyMode,
-};
+use sslwrap::{AlertDescription, ContentType, HandshakeType, Protocol, TlsVersion, VerifyMode};
 
 /// `(name, value)` of every member of Python's `expr` (an enum class).
 fn members(expr: &str) -> BTreeMap<String, i64> {
@@ -288,4 +286,45 @@ fn verifymode() {
     .collect();
     assert_same("ssl.VerifyMode", &members("ssl.VerifyMode"), &ours);
     assert_eq!(sslwrap::CERT_REQUIRED.value(), 2);
+}
+
+/// CPython test_ssl.py: BasicSocketTests.test_purpose_enum: the two
+/// purposes are the extended key usages serverAuth (NID 129) and
+/// clientAuth (NID 130), with Python's short names, long names and OIDs
+/// (`python3`'s `_ASN1Object` fields, compared too).
+#[test]
+fn purpose_enum() {
+    use sslwrap::Purpose;
+    assert_eq!(Purpose::ServerAuth.nid(), 129);
+    assert_eq!(Purpose::ServerAuth.shortname(), "serverAuth");
+    assert_eq!(Purpose::ServerAuth.oid(), "1.3.6.1.5.5.7.3.1");
+    assert_eq!(Purpose::ClientAuth.nid(), 130);
+    assert_eq!(Purpose::ClientAuth.shortname(), "clientAuth");
+    assert_eq!(Purpose::ClientAuth.oid(), "1.3.6.1.5.5.7.3.2");
+    let script = "import ssl\nfor p in ssl.Purpose:\n    print('|'.join([p.name, str(p.nid), p.shortname, p.longname, p.oid]))\n";
+    let mut cmd = Command::new(python3());
+    cmd.args(["-c", script]);
+    let out = run_limited(cmd, Duration::from_secs(30), "ssl.Purpose");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let py = String::from_utf8(out.stdout).unwrap();
+    let ours: String = [
+        ("SERVER_AUTH", Purpose::ServerAuth),
+        ("CLIENT_AUTH", Purpose::ClientAuth),
+    ]
+    .iter()
+    .map(|(name, p)| {
+        format!(
+            "{name}|{}|{}|{}|{}\n",
+            p.nid(),
+            p.shortname(),
+            p.longname(),
+            p.oid()
+        )
+    })
+    .collect();
+    assert_eq!(ours, py);
 }

@@ -869,10 +869,7 @@ fn get_server_certificate_sni() {
     let pem = get_server_certificate((host, server.port()), Some(&ca), Some(TIMEOUT)).unwrap();
     assert!(!pem.is_empty(), "No server certificate");
     let server_names = [server.next().unwrap(), server.next().unwrap()];
-    assert_eq!(
-        server_names,
-        [Some(host.to_owned()), Some(host.to_owned())]
-    );
+    assert_eq!(server_names, [Some(host.to_owned()), Some(host.to_owned())]);
 }
 
 /// CPython test_ssl.py: SimpleBackgroundTests.test_get_server_certificate_timeout:
