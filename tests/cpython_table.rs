@@ -15,7 +15,7 @@
 //!   counts of the rows.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Command;
 
 /// The table's two parts, as the `# ` heading of each names its file.
