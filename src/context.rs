@@ -80,6 +80,20 @@ pub enum Protocol {
     TlsServer,
 }
 
+impl Protocol {
+    /// The number Python gives the constant: `ssl.PROTOCOL_TLS` is `2`,
+    /// `PROTOCOL_TLS_CLIENT` `16`, `PROTOCOL_TLS_SERVER` `17`.
+    ///
+    /// Python: `ssl._SSLMethod` member `.value` (`_ssl.c`'s `PY_SSL_VERSION_*`).
+    pub fn value(self) -> i32 {
+        match self {
+            Protocol::Tls => 2,
+            Protocol::TlsClient => 16,
+            Protocol::TlsServer => 17,
+        }
+    }
+}
+
 /// Whether and how the peer's certificate is verified.
 ///
 /// Python: `ssl.VerifyMode` (`CERT_NONE`, `CERT_OPTIONAL`, `CERT_REQUIRED`).
@@ -104,6 +118,20 @@ pub enum VerifyMode {
     CertRequired,
 }
 
+impl VerifyMode {
+    /// The number Python gives the constant: `CERT_NONE` `0`,
+    /// `CERT_OPTIONAL` `1`, `CERT_REQUIRED` `2`.
+    ///
+    /// Python: `ssl.VerifyMode` member `.value` (`_ssl.c`'s `PY_SSL_CERT_*`).
+    pub fn value(self) -> i32 {
+        match self {
+            VerifyMode::CertNone => 0,
+            VerifyMode::CertOptional => 1,
+            VerifyMode::CertRequired => 2,
+        }
+    }
+}
+
 /// What a context's certificates are for.
 ///
 /// Python: `ssl.Purpose.SERVER_AUTH` / `ssl.Purpose.CLIENT_AUTH`.
@@ -114,6 +142,51 @@ pub enum Purpose {
     ServerAuth,
     /// Verify clients: a server context (`Purpose.CLIENT_AUTH`).
     ClientAuth,
+}
+
+impl Purpose {
+    fn nid_(self) -> openssl::nid::Nid {
+        match self {
+            Purpose::ServerAuth => openssl::nid::Nid::SERVER_AUTH,
+            Purpose::ClientAuth => openssl::nid::Nid::CLIENT_AUTH,
+        }
+    }
+
+    /// OpenSSL's NID of the extended key usage: `129` (`serverAuth`) or
+    /// `130` (`clientAuth`).
+    ///
+    /// Python: `ssl.Purpose.SERVER_AUTH.nid`. OpenSSL: `NID_server_auth`,
+    /// `NID_client_auth`.
+    pub fn nid(self) -> i32 {
+        self.nid_().as_raw()
+    }
+
+    /// The short name: `"serverAuth"` or `"clientAuth"`.
+    ///
+    /// Python: `ssl.Purpose.SERVER_AUTH.shortname`. OpenSSL: `OBJ_nid2sn`.
+    pub fn shortname(self) -> &'static str {
+        self.nid_().short_name().unwrap_or("")
+    }
+
+    /// The long name: `"TLS Web Server Authentication"` or
+    /// `"TLS Web Client Authentication"`.
+    ///
+    /// Python: `ssl.Purpose.SERVER_AUTH.longname`. OpenSSL: `OBJ_nid2ln`.
+    pub fn longname(self) -> &'static str {
+        self.nid_().long_name().unwrap_or("")
+    }
+
+    /// The OID in dotted form: `"1.3.6.1.5.5.7.3.1"` (id-kp-serverAuth) or
+    /// `"1.3.6.1.5.5.7.3.2"` (id-kp-clientAuth), RFC 5280 section 4.2.1.12.
+    ///
+    /// Python: `ssl.Purpose.SERVER_AUTH.oid`. OpenSSL: `OBJ_obj2txt` with
+    /// numeric output, of the NID's object.
+    pub fn oid(self) -> &'static str {
+        match self {
+            Purpose::ServerAuth => "1.3.6.1.5.5.7.3.1",
+            Purpose::ClientAuth => "1.3.6.1.5.5.7.3.2",
+        }
+    }
 }
 
 /// In-memory CA certificates for [`SslContext::load_verify_locations`].
@@ -1135,11 +1208,18 @@ impl SslContext {
     /// 'x509_ca': …}`). OpenSSL: `X509_check_ca` over the store.
     ///
     /// Certificates a `capath` directory yields during verification are
-    /// not counted (Python counts them once looked up).
+    /// counted once a handshake has looked them up, as in Python (until a
+    /// setting changes: the next OpenSSL context starts without them).
     pub fn cert_store_stats(&self) -> (usize, usize, usize) {
         let trust = &self.settings.trust;
-        let ca = trust.certs.iter().filter(|c| ffi::x509_check_ca(c)).count();
-        (trust.certs.len(), trust.crls.len(), ca)
+        let looked_up = self.looked_up_certs();
+        let ca = trust
+            .certs
+            .iter()
+            .chain(&looked_up)
+            .filter(|c| ffi::x509_check_ca(c))
+            .count();
+        (trust.certs.len() + looked_up.len(), trust.crls.len(), ca)
     }
 
     /// Whether hostname checking falls back to the subject's common name
@@ -1264,14 +1344,14 @@ impl SslContext {
     /// Certificates loaded that are not CAs (a leaf given as `cafile`)
     /// are left out but counted by
     /// [`cert_store_stats`](Self::cert_store_stats); certificates of a
-    /// `capath` directory are not listed, as in Python until a
-    /// verification has looked them up.
+    /// `capath` directory are listed once a verification has looked them
+    /// up, as in Python.
     ///
     /// # Differences from Python
     ///
-    /// Python lists `capath` certificates once a handshake has looked them
-    /// up; sslwrap's lookups happen in the OpenSSL context of a generation
-    /// and are never listed.
+    /// Python's store lives as long as the context; sslwrap builds a new
+    /// OpenSSL context after a setting changes, which starts without the
+    /// `capath` certificates earlier handshakes looked up.
     #[doc(alias = "X509_STORE_get0_objects")]
     pub fn get_ca_certs(&self) -> Result<Vec<PeerCert>, SslError> {
         self.ca_certs()?
@@ -1298,11 +1378,27 @@ impl SslContext {
 
     /// The CA certificates of [`get_ca_certs`](Self::get_ca_certs).
     fn ca_certs(&self) -> Result<Vec<X509>, SslError> {
-        let certs = self.settings.trust.store_order()?;
+        let mut certs = self.settings.trust.store_order()?;
+        certs.extend(self.looked_up_certs());
         Ok(certs
             .into_iter()
             .filter(|c| ffi::x509_check_ca(c))
             .collect())
+    }
+
+    /// Certificates a verification found in a `capath` directory since the
+    /// current OpenSSL context was built: OpenSSL caches each in the
+    /// context's store, where Python's `get_ca_certs` and
+    /// `cert_store_stats` see them.
+    fn looked_up_certs(&self) -> Vec<X509> {
+        let Some(built) = self.built.get() else {
+            return Vec::new();
+        };
+        let loaded = &self.settings.trust.certs;
+        ffi::ctx_store_certs(built)
+            .into_iter()
+            .filter(|c| !loaded.iter().any(|l| l.as_ref() == c.as_ref()))
+            .collect()
     }
 
     /// What each connection takes from the context besides the OpenSSL

@@ -25,6 +25,23 @@ pub enum TlsVersion {
     MaximumSupported,
 }
 
+impl TlsVersion {
+    /// The number Python gives the member: `ssl.TLSVersion.TLSv1_2.value`
+    /// is `771` (`0x0303`, the protocol's wire number); `MINIMUM_SUPPORTED`
+    /// is `-2` and `MAXIMUM_SUPPORTED` `-1` (`_ssl.PROTO_MINIMUM_SUPPORTED`,
+    /// `_ssl.PROTO_MAXIMUM_SUPPORTED`).
+    ///
+    /// Python: `TLSVersion.value`. OpenSSL: the `*_VERSION` numbers
+    /// (`TLS1_2_VERSION`, …) for the real versions.
+    pub fn value(self) -> i32 {
+        match self {
+            TlsVersion::MinimumSupported => -2,
+            TlsVersion::MaximumSupported => -1,
+            v => version_raw(v),
+        }
+    }
+}
+
 /// The OpenSSL version number (`TLS1_2_VERSION`, …); `0` for the two
 /// "no bound" values.
 pub(crate) fn version_raw(v: TlsVersion) -> i32 {

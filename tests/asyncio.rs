@@ -565,6 +565,97 @@ async fn start_tls_client_buf_proto_1() {
     .await
 }
 
+/// CPython test_asyncio/test_ssl.py: TestSSL.test_start_tls_client_reg_proto_1
+/// (STARTTLS after cleartext with a plain `Protocol`: the server upgrades
+/// after reading the cleartext, sends b'O', reads the payload over TLS and
+/// unwraps; the client sees its close_notify as EOF).
+#[tokio::test]
+async fn start_tls_client_reg_proto_1() {
+    bounded(async {
+        let hello = vec![b'1'; PAYLOAD_SIZE];
+        let server = tcp_server(1, |mut tcp| {
+            assert_eq!(recv_all(&mut tcp, PAYLOAD_SIZE).len(), PAYLOAD_SIZE);
+            let mut s = wrap_server(tcp, &simple_server_ctx());
+            s.write_all(b"O").unwrap();
+            assert_eq!(recv_all(&mut s, PAYLOAD_SIZE).len(), PAYLOAD_SIZE);
+            s.unwrap().unwrap();
+        });
+        let mut tcp = TcpStream::connect(server.addr).await.unwrap();
+        tcp.write_all(&hello).await.unwrap();
+        let mut s = asyncio::start_tls(tcp, &simple_client_ctx(), WrapOptions::default())
+            .await
+            .unwrap();
+        // data_received: b'O' (all there is before the payload's answer).
+        let mut buf = [0u8; 16];
+        assert_eq!(s.read(&mut buf).await.unwrap(), 1);
+        assert_eq!(&buf[..1], b"O");
+        s.write_all(&hello).await.unwrap();
+        // eof_received: the server's close_notify.
+        assert_eq!(s.read(&mut buf).await.unwrap(), 0);
+        s.shutdown().await.unwrap();
+        server.join().await;
+    })
+    .await
+}
+
+/// CPython test_asyncio/test_ssl.py: TestSSL.test_ssl_connect_accepted_socket:
+/// TLS on a socket accepted by hand (`loop.connect_accepted_socket(...,
+/// ssl=server_context, ssl_handshake_timeout=SHORT_TIMEOUT)`; here
+/// `start_tls` server side over the accepted stream). A client thread with
+/// a blocking TLS socket sends b'test data' and reads b'roger'. (In 3.11.7
+/// the test builds the contexts and stops: its call of
+/// `test_connect_accepted_socket(server_context, client_context)` was
+/// lost upstream; this is what that call runs.)
+#[tokio::test]
+async fn ssl_connect_accepted_socket() {
+    bounded(async {
+        let lsock = StdListener::bind("127.0.0.1:0").unwrap();
+        let addr = lsock.local_addr().unwrap();
+        let message = b"test data";
+        let expected_response = b"roger";
+        let response = Arc::new(Mutex::new(None));
+        let got = Arc::clone(&response);
+        let client = tcp_client(addr, move |tcp| {
+            let mut s = simple_client_ctx()
+                .wrap_socket(tcp, WrapOptions::default())
+                .unwrap();
+            s.write_all(message).unwrap();
+            let mut buf = [0u8; 99];
+            let n = s.read(&mut buf).unwrap();
+            *got.lock().unwrap() = Some(buf[..n].to_vec());
+        });
+        let (conn, _) = tokio::task::spawn_blocking(move || lsock.accept())
+            .await
+            .unwrap()
+            .unwrap();
+        conn.set_nonblocking(true).unwrap();
+        let conn = TcpStream::from_std(conn).unwrap();
+        let mut tr = asyncio::start_tls(
+            conn,
+            &server_ctx(),
+            WrapOptions::default()
+                .server_side(true)
+                .ssl_handshake_timeout(SHORT),
+        )
+        .await
+        .unwrap();
+        let data = read_n(&mut tr, message.len()).await.unwrap();
+        assert_eq!(data, message);
+        tr.write_all(expected_response).await.unwrap();
+        tr.flush().await.unwrap();
+        join_thread(client).await;
+        assert_eq!(
+            response.lock().unwrap().as_deref(),
+            Some(&expected_response[..])
+        );
+        // connection_lost: the client closed.
+        let mut rest = Vec::new();
+        let _ = tr.read_to_end(&mut rest).await;
+        assert!(rest.is_empty());
+    })
+    .await
+}
+
 /// CPython test_asyncio/test_ssl.py: TestSSL.test_start_tls_slow_client_cancel
 /// (`asyncio.wait_for(loop.start_tls(...), 0.5)` against a server that
 /// never answers: cancelled, the connection dropped, nothing left over).

@@ -10,28 +10,11 @@
 //! 3.11.7 on the same OpenSSL 3.0) gives in the same situation; those are
 //! marked "python3:".
 //!
-//! Not ported, with the reason:
-//! * no counterpart in the API: `test_get_ciphers`, `test_python_ciphers`
-//!   (`get_ciphers`), `test_hostname_checks_common_name`,
-//!   `test_security_level`, `test_load_dh_params`, `test_session_stats`,
-//!   `test_set_ecdh_curve`, `test_sni_callback*`, `test_get_ca_certs`,
-//!   `test_num_tickest`, `test_context_custom_class`;
-//!   `BasicSocketTests.test_random` (RAND_*), `test_get_default_verify_paths`,
-//!   `test_asn1object`, `test_match_hostname` (gone in 3.12),
-//!   `SSLErrorTests.test_lib_reason` (`load_dh_params`);
-//! * Python-only: `test__create_stdlib_context` (private helper),
-//!   `test_openssl111_deprecations` (DeprecationWarning), `test_ssl_types`,
-//!   `test_private_init`, `test_str_for_enums`, `test_purpose_enum`,
-//!   `test_unsupported_dtls`, `SSLErrorTests.test_str` (constructing
-//!   exceptions), most of `TestEnumerations` (enum classes; their values are
-//!   in `constants_have_pythons_values`);
-//! * Windows: `test_enum_certificates`, `test_enum_crls`,
-//!   `test_load_default_certs_env_windows`;
-//! * Python's `TypeError`/`ValueError` checks for wrongly typed arguments
-//!   (`verify_mode = None`, `SSLContext(42)`, `password=True`, password
-//!   callbacks, `minimum_version = 42`): the Rust types rule them out;
-//! * the certificate-decoding tests (`test_parse_cert*`, `test_DER_to_PEM`,
-//!   `test_cert_time_to_seconds*`) live in tests/decode_cert.rs.
+//! Which CPython test each function mirrors, and why the ones without a
+//! twin have none, is in `tests/CPYTHON.md` (kept complete by
+//! `tests/cpython_table.rs`); the context tests that compare with the live
+//! `python3` are in `tests/interop_python_context.rs`, the rest of the
+//! context surface in `tests/context_surface.rs`.
 
 mod common;
 
@@ -179,7 +162,9 @@ fn ctx(protocol: Protocol) -> SslContext {
 // BasicSocketTests
 
 // CPython test_ssl.py: BasicSocketTests.test_constants, and the values of
-// TestEnumerations.test_options / test_verifyflags / test_verifymode.
+// TestEnumerations.test_options, TestEnumerations.test_verifyflags and
+// TestEnumerations.test_verifymode (compared with python3's enums in
+// tests/interop_python_enums.rs).
 // The numbers are what `python3` prints for `hex(ssl.OP_*)`, `hex(ssl.VERIFY_*)`
 // on the same OpenSSL 3.0.
 #[test]

@@ -164,6 +164,21 @@ fn create_default_context_trusts_a_partial_chain() {
 // ---------------------------------------------------------------------------
 // hostname_checks_common_name
 
+/// CPython test_ssl.py: ContextTests.test_hostname_checks_common_name
+/// (`HAS_NEVER_CHECK_COMMON_NAME` is true on OpenSSL 3.0).
+#[test]
+fn hostname_checks_common_name_() {
+    const { assert!(sslwrap::HAS_NEVER_CHECK_COMMON_NAME) };
+    let mut ctx = ctx(PROTOCOL_TLS_CLIENT);
+    assert!(ctx.hostname_checks_common_name());
+    ctx.set_hostname_checks_common_name(true).unwrap();
+    assert!(ctx.hostname_checks_common_name());
+    ctx.set_hostname_checks_common_name(false).unwrap();
+    assert!(!ctx.hostname_checks_common_name());
+    ctx.set_hostname_checks_common_name(true).unwrap();
+    assert!(ctx.hostname_checks_common_name());
+}
+
 #[test]
 fn hostname_checks_common_name_roundtrip() {
     let mut c = ctx(PROTOCOL_TLS_CLIENT);
@@ -336,7 +351,8 @@ fn get_ca_certs_lists_only_ca_certificates() {
         .to_der()
         .unwrap();
     assert_eq!(c.get_ca_certs_der().unwrap(), vec![der]);
-    // capath directories are looked up lazily and not listed.
+    // capath directories are looked up lazily: not listed before a
+    // handshake needs them (tests/socket.rs, get_ca_certs_capath).
     c.load_verify_locations(None, Some(&certdata("capath")), None)
         .unwrap();
     assert_eq!(c.get_ca_certs().unwrap().len(), 1);
@@ -434,6 +450,35 @@ fn set_ciphers_refuses_nul() {
 }
 
 // ---------------------------------------------------------------------------
+/// CPython test_ssl.py: ContextTests.test_set_ecdh_curve. Python's bytes
+/// spelling (`b"prime256v1"`) and its `TypeError`s for no argument or
+/// `None` have no counterpart: the name is a `&str`.
+#[test]
+fn set_ecdh_curve_() {
+    let mut ctx = ctx(PROTOCOL_TLS_SERVER);
+    ctx.set_ecdh_curve("prime256v1").unwrap();
+    let e = err(ctx.set_ecdh_curve("foo"));
+    assert_eq!(e.kind(), SslErrorKind::Value);
+    // python3: ValueError: unknown elliptic curve name 'foo'
+    assert_eq!(e.python_class(), "ValueError");
+    assert_eq!(e.to_string(), "unknown elliptic curve name 'foo'");
+}
+
+/// CPython test_ssl.py: ContextTests.test_python_ciphers: a client
+/// context's default cipher list has no PSK, SRP, MD5, RC4 or 3DES suite.
+#[test]
+fn python_ciphers() {
+    let ctx = ctx(PROTOCOL_TLS_CLIENT);
+    let ciphers = ctx.get_ciphers().unwrap();
+    assert!(!ciphers.is_empty());
+    for suite in &ciphers {
+        let name = &suite.name;
+        for bad in ["PSK", "SRP", "MD5", "RC4", "3DES"] {
+            assert!(!name.contains(bad), "{name}");
+        }
+    }
+}
+
 // set_groups, get_groups, set_ecdh_curve: one setting.
 
 #[test]

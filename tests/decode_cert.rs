@@ -1422,9 +1422,9 @@ fn bad_pem_gives_pythons_value_errors() {
 // ---------------------------------------------------------------------------
 // cert_time_to_seconds
 
-// CPython test_ssl.py: BasicSocketTests.test_cert_time_to_seconds and
-// test_cert_time_to_seconds_timezone (the expected values are UTC whatever
-// the local zone).
+// CPython test_ssl.py: BasicSocketTests.test_cert_time_to_seconds (and the
+// first value of test_cert_time_to_seconds_timezone, in this zone; the
+// other zone: `test_cert_time_to_seconds_timezone` below).
 #[test]
 fn test_cert_time_to_seconds() {
     let ok = |s: &str, ts: i64| assert_eq!(cert_time_to_seconds(s).unwrap(), ts, "{s:?}");
@@ -1465,6 +1465,43 @@ fn test_cert_time_to_seconds() {
 
     // test_cert_time_to_seconds_timezone
     ok("May  9 00:00:00 2007 GMT", 1_178_668_800);
+}
+
+/// CPython test_ssl.py: BasicSocketTests.test_cert_time_to_seconds_timezone
+/// (issue #19940: wrong results when the local zone is not UTC). CPython
+/// runs it only when local time differs from UTC; here the test binary
+/// runs itself again with `TZ` set to New York's zone (UTC-5/-4), and the
+/// child checks CPython's two values there.
+#[test]
+fn test_cert_time_to_seconds_timezone() {
+    if std::env::var_os("SSLWRAP_TZ_CHILD").is_some() {
+        assert_eq!(std::env::var("TZ").unwrap(), "EST5EDT,M3.2.0,M11.1.0");
+        assert_eq!(
+            cert_time_to_seconds("May  9 00:00:00 2007 GMT").unwrap(),
+            1_178_668_800
+        );
+        assert_eq!(
+            cert_time_to_seconds("Jan  5 09:34:43 2018 GMT").unwrap(),
+            1_515_144_883
+        );
+        return;
+    }
+    let out = Command::new(std::env::current_exe().unwrap())
+        .args([
+            "--exact",
+            "test_cert_time_to_seconds_timezone",
+            "--test-threads=1",
+        ])
+        .env("TZ", "EST5EDT,M3.2.0,M11.1.0")
+        .env("SSLWRAP_TZ_CHILD", "1")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success() && stdout.contains("1 passed"),
+        "the run with TZ set failed:\n{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 // CPython test_ssl.py: BasicSocketTests.test_cert_time_to_seconds_locale —

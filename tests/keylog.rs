@@ -194,3 +194,67 @@ fn a_panicking_keylog_callback_fails_the_handshake_not_the_process() {
     assert_eq!(e.kind(), SslErrorKind::Ssl);
     assert_eq!(e.to_string(), "the keylog callback panicked: keylog boom");
 }
+
+/// CPython test_ssl.py: TestSSLDebug.test_keylog_defaults: no key log by
+/// default; setting a name creates the file with its one header line;
+/// `None` turns it off; a directory fails (`IsADirectoryError`). Python's
+/// `TypeError` for `keylog_filename = 1` has no counterpart: the setter
+/// takes `Option<&Path>`.
+#[test]
+fn keylog_defaults() {
+    let path = temp_path("defaults.log");
+    let mut ctx = sslwrap::SslContext::new(sslwrap::PROTOCOL_TLS_CLIENT).unwrap();
+    assert_eq!(ctx.keylog_filename(), None);
+    assert!(!path.is_file());
+    ctx.set_keylog_filename(Some(&path)).unwrap();
+    assert_eq!(ctx.keylog_filename(), Some(path.as_path()));
+    assert!(path.is_file());
+    assert_eq!(lines(&path).len(), 1);
+    ctx.set_keylog_filename(None).unwrap();
+    assert_eq!(ctx.keylog_filename(), None);
+    let dir = path.parent().unwrap();
+    let e = ctx.set_keylog_filename(Some(dir)).unwrap_err();
+    assert!(
+        ["IsADirectoryError", "PermissionError"].contains(&e.python_class()),
+        "{e:?}"
+    );
+}
+
+/// One connection over TCP between `client` and a server with
+/// `keycert3.pem` that logs its keys to `server_log`, if given.
+fn connect_once(client: &sslwrap::SslContext, server_log: Option<&Path>) {
+    let mut sc = cpython_server_ctx();
+    sc.set_keylog_filename(server_log).unwrap();
+    let server = common::Server::builder().ctx(sc).build();
+    let tcp = std::net::TcpStream::connect(server.addr()).unwrap();
+    tcp.set_read_timeout(Some(common::IO_TIMEOUT)).unwrap();
+    let mut s = client
+        .wrap_socket(tcp, WrapOptions::default().server_hostname("localhost"))
+        .unwrap();
+    s.sendall(b"x").unwrap();
+    assert_eq!(s.recv(1).unwrap(), b"x");
+    drop(s);
+    server.join().unwrap();
+}
+
+/// CPython test_ssl.py: TestSSLDebug.test_keylog_filename: client only,
+/// the header and 5 TLS 1.3 lines; then the server only (at least 11 lines
+/// in all); then both (at least 21).
+#[test]
+fn keylog_filename() {
+    let path = temp_path("filename.log");
+    let mut cc = cpython_client_ctx();
+    cc.set_keylog_filename(Some(&path)).unwrap();
+    connect_once(&cc, None);
+    // header, 5 lines for TLS 1.3
+    assert_eq!(lines(&path).len(), 6);
+
+    cc.set_keylog_filename(None).unwrap();
+    connect_once(&cc, Some(&path));
+    assert!(lines(&path).len() >= 11, "{}", lines(&path).len());
+
+    cc.set_keylog_filename(Some(&path)).unwrap();
+    connect_once(&cc, Some(&path));
+    assert!(lines(&path).len() >= 21, "{}", lines(&path).len());
+    cc.set_keylog_filename(None).unwrap();
+}

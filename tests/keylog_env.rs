@@ -7,6 +7,8 @@ use std::path::Path;
 
 use sslwrap::{create_default_context, Purpose, SslContext, PROTOCOL_TLS_CLIENT};
 
+/// CPython test_ssl.py: TestSSLDebug.test_keylog_env (`ssl._create_stdlib_context`,
+/// private in Python, has no counterpart).
 #[test]
 fn create_default_context_reads_sslkeylogfile() {
     let dir =

@@ -1,6 +1,8 @@
 //! `SslObject` over `MemoryBio` (Python's `ssl.SSLObject`/`ssl.MemoryBIO`),
 //! driven by hand, flight by flight, with no sockets: the test moves the
-//! bytes between a client and a server object.
+//! bytes between a client and a server object. At the end, CPython's
+//! `MemoryBIOTests` and the `SimpleBackgroundTests` that drive an
+//! `SSLObject` over a TCP socket (`ssl_io_loop`), step by step.
 //!
 //! Where Python's behaviour is asserted, it was read off `python3` (CPython
 //! 3.11.7 on OpenSSL 3.0) on the same steps, or is computed by it in the
@@ -414,4 +416,234 @@ fn a_session_survives_a_connection_that_ends_without_close_notify() {
             // Dropped mid-conversation: no close_notify either way.
         }
     }
+}
+
+// ---------------------------------------------------------------------------
+// CPython's MemoryBIOTests, step by step.
+
+/// CPython test_ssl.py: MemoryBIOTests.test_read_write
+#[test]
+fn memory_bio_read_write() {
+    let bio = MemoryBio::new();
+    bio.write(b"foo").unwrap();
+    assert_eq!(bio.read(None), b"foo");
+    assert_eq!(bio.read(None), b"");
+    bio.write(b"foo").unwrap();
+    bio.write(b"bar").unwrap();
+    assert_eq!(bio.read(None), b"foobar");
+    assert_eq!(bio.read(None), b"");
+    bio.write(b"baz").unwrap();
+    assert_eq!(bio.read(Some(2)), b"ba");
+    assert_eq!(bio.read(Some(1)), b"z");
+    assert_eq!(bio.read(Some(1)), b"");
+}
+
+/// CPython test_ssl.py: MemoryBIOTests.test_eof
+#[test]
+fn memory_bio_eof() {
+    let bio = MemoryBio::new();
+    assert!(!bio.eof());
+    assert_eq!(bio.read(None), b"");
+    assert!(!bio.eof());
+    bio.write(b"foo").unwrap();
+    assert!(!bio.eof());
+    bio.write_eof();
+    assert!(!bio.eof());
+    assert_eq!(bio.read(Some(2)), b"fo");
+    assert!(!bio.eof());
+    assert_eq!(bio.read(Some(1)), b"o");
+    assert!(bio.eof());
+    assert_eq!(bio.read(None), b"");
+    assert!(bio.eof());
+}
+
+/// CPython test_ssl.py: MemoryBIOTests.test_pending
+#[test]
+fn memory_bio_pending() {
+    let bio = MemoryBio::new();
+    assert_eq!(bio.pending(), 0);
+    bio.write(b"foo").unwrap();
+    assert_eq!(bio.pending(), 3);
+    for i in 0..3 {
+        bio.read(Some(1));
+        assert_eq!(bio.pending(), 3 - i - 1);
+    }
+    for i in 0..3 {
+        bio.write(b"x").unwrap();
+        assert_eq!(bio.pending(), i + 1);
+    }
+    bio.read(None);
+    assert_eq!(bio.pending(), 0);
+}
+
+// ---------------------------------------------------------------------------
+// CPython's SimpleBackgroundTests over MemoryBIOs: an SslObject whose bytes
+// a TCP socket carries to a server with keycert3.pem that echoes in lower
+// case (CPython's ThreadedEchoServer).
+
+/// A server with CPython's `keycert3.pem` that answers one message with
+/// its lower-case form, then closes with close_notify.
+fn echo_server() -> common::Server {
+    common::Server::builder()
+        .ctx(server_ctx())
+        .io_cb(|s| {
+            let got = s.recv(1024)?;
+            s.sendall(&got.to_ascii_lowercase())?;
+            s.shutdown_tls()
+        })
+        .build()
+}
+
+/// CPython's `SimpleBackgroundTests.ssl_io_loop`: runs `op` until it
+/// stops asking for more, carrying `outgoing` to the socket and the
+/// socket's bytes (or its EOF) to `incoming`.
+fn ssl_io_loop<T>(
+    sock: &mut std::net::TcpStream,
+    obj: &mut sslwrap::SslObject,
+    mut op: impl FnMut(&mut sslwrap::SslObject) -> Result<T, sslwrap::SslError>,
+) -> Result<T, sslwrap::SslError> {
+    use std::io::{Read, Write};
+    for _ in 0..1000 {
+        let ret = op(obj);
+        let want_read = match &ret {
+            Err(e) if e.kind() == SslErrorKind::WantRead => true,
+            Err(e) if e.kind() == SslErrorKind::WantWrite => false,
+            _ => false,
+        };
+        let buf = obj.outgoing().read(None);
+        sock.write_all(&buf).unwrap();
+        match ret {
+            Err(e) if matches!(e.kind(), SslErrorKind::WantRead | SslErrorKind::WantWrite) => {}
+            other => return other,
+        }
+        if want_read {
+            let mut buf = vec![0u8; 32768];
+            let n = sock.read(&mut buf).unwrap();
+            if n > 0 {
+                obj.incoming().write(&buf[..n]).unwrap();
+            } else {
+                obj.incoming().write_eof();
+            }
+        }
+    }
+    panic!("ssl_io_loop: no progress after 1000 rounds");
+}
+
+fn connected(server: &common::Server) -> std::net::TcpStream {
+    let sock = std::net::TcpStream::connect(server.addr()).unwrap();
+    sock.set_read_timeout(Some(common::IO_TIMEOUT)).unwrap();
+    sock.set_write_timeout(Some(common::IO_TIMEOUT)).unwrap();
+    sock
+}
+
+/// CPython test_ssl.py: SimpleBackgroundTests.test_bio_handshake
+#[test]
+fn bio_handshake() {
+    let server = echo_server();
+    let mut sock = connected(&server);
+    let mut ctx = SslContext::new(sslwrap::PROTOCOL_TLS_CLIENT).unwrap();
+    assert!(ctx.check_hostname());
+    assert_eq!(ctx.verify_mode(), CERT_REQUIRED);
+    ctx.load_verify_locations(Some(&certdata("pycacert.pem")), None, None)
+        .unwrap();
+    let mut sslobj = ctx
+        .wrap_bio(
+            MemoryBio::new(),
+            MemoryBio::new(),
+            WrapOptions::default().server_hostname("localhost"),
+        )
+        .unwrap();
+    assert_eq!(sslobj.cipher(), None);
+    assert_eq!(sslobj.version(), None);
+    assert_eq!(sslobj.shared_ciphers(), None);
+    assert_eq!(
+        sslobj.getpeercert().unwrap_err().kind(),
+        SslErrorKind::Value
+    );
+    assert_eq!(sslobj.get_channel_binding("tls-unique").unwrap(), None);
+    ssl_io_loop(&mut sock, &mut sslobj, |o| o.do_handshake()).unwrap();
+    assert!(sslobj.cipher().is_some());
+    assert_eq!(sslobj.shared_ciphers(), None);
+    assert!(sslobj.version().is_some());
+    let cert = sslobj.getpeercert().unwrap().unwrap();
+    assert!(!cert.subject.is_empty());
+    assert!(!sslobj
+        .get_channel_binding("tls-unique")
+        .unwrap()
+        .unwrap()
+        .is_empty());
+    // The server waits for data: send it one message, as the echo
+    // server's client would, then unwrap.
+    ssl_io_loop(&mut sock, &mut sslobj, |o| o.write(b"X")).unwrap();
+    assert_eq!(
+        ssl_io_loop(&mut sock, &mut sslobj, |o| o.read(1024)).unwrap(),
+        b"x"
+    );
+    match ssl_io_loop(&mut sock, &mut sslobj, |o| o.unwrap()) {
+        Ok(()) => {}
+        // If the server shuts down the TCP connection without sending a
+        // secure shutdown message, this is reported as SSL_ERROR_SYSCALL
+        Err(e) if e.kind() == SslErrorKind::Syscall => {}
+        Err(e) => panic!("unwrap: {e:?}"),
+    }
+    // CPython asserts ssl.SSLError; python3, on these steps:
+    // "[SSL: PROTOCOL_IS_SHUTDOWN] protocol is shutdown".
+    let e = sslobj.write(b"foo").unwrap_err();
+    assert_eq!(e.python_class(), "SSLError", "{e:?}");
+    assert_eq!(
+        e.to_string(),
+        "[SSL: PROTOCOL_IS_SHUTDOWN] protocol is shutdown"
+    );
+    server.join().unwrap();
+}
+
+/// CPython test_ssl.py: SimpleBackgroundTests.test_bio_read_write_data
+#[test]
+fn bio_read_write_data() {
+    let server = echo_server();
+    let mut sock = connected(&server);
+    let mut ctx = SslContext::new(sslwrap::PROTOCOL_TLS_CLIENT).unwrap();
+    ctx.set_check_hostname(false).unwrap();
+    ctx.set_verify_mode(sslwrap::CERT_NONE).unwrap();
+    let mut sslobj = ctx
+        .wrap_bio(MemoryBio::new(), MemoryBio::new(), WrapOptions::default())
+        .unwrap();
+    ssl_io_loop(&mut sock, &mut sslobj, |o| o.do_handshake()).unwrap();
+    let req = b"FOO\n";
+    ssl_io_loop(&mut sock, &mut sslobj, |o| o.write(req)).unwrap();
+    let buf = ssl_io_loop(&mut sock, &mut sslobj, |o| o.read(1024)).unwrap();
+    assert_eq!(buf, b"foo\n");
+    ssl_io_loop(&mut sock, &mut sslobj, |o| o.unwrap()).unwrap();
+    server.join().unwrap();
+}
+
+/// CPython test_ssl.py: SimpleBackgroundTests.test_transport_eof: EOF from
+/// the transport after the handshake is `SSLEOFError` on read.
+#[test]
+fn bio_transport_eof() {
+    let server = common::Server::builder()
+        .ctx(server_ctx())
+        .io_cb(|s| s.recv(1).map(drop))
+        .build();
+    let mut sock = connected(&server);
+    let mut sslobj = client_ctx()
+        .wrap_bio(
+            MemoryBio::new(),
+            MemoryBio::new(),
+            WrapOptions::default().server_hostname("localhost"),
+        )
+        .unwrap();
+    ssl_io_loop(&mut sock, &mut sslobj, |o| o.do_handshake()).unwrap();
+    // Simulate EOF from the transport.
+    sslobj.incoming().write_eof();
+    let e = sslobj.read(1024).unwrap_err();
+    assert_eq!(e.kind(), SslErrorKind::Eof, "{e:?}");
+    assert_eq!(e.python_class(), "SSLEOFError");
+    // python3 on the same steps.
+    assert_eq!(
+        e.to_string(),
+        "[SSL: UNEXPECTED_EOF_WHILE_READING] EOF occurred in violation of protocol"
+    );
+    drop(sock);
+    let _ = server.join();
 }

@@ -13,26 +13,9 @@
 //! a handler and reports what the handler returns. Every socket has a
 //! timeout and every wait is bounded; no test sleeps to synchronise.
 //!
-//! Not ported, with the reason:
-//! * no counterpart in the API: `test_sni_callback*`,
-//!   `test_get_server_certificate_sni`/`_timeout` (servername callback);
-//!   `test_unknown_channel_binding`;
-//!   `TestSSLDebug` (keylog, msg callback);
-//!   `test_context_setget`, `test_get_ca_certs_capath`; `MemoryBIOTests`,
-//!   `test_bio_*`, `test_transport_eof` (no memory-BIO API);
-//! * Python skips them on OpenSSL 3 (TLS < 1.2 unavailable):
-//!   `test_protocol_sslv2/sslv3/tlsv1/tlsv1_1`, `test_min_max_version_tlsv1_1`,
-//!   `test_min_max_version_mismatch`, `test_min_max_version_sslv3`;
-//! * meaningless in Rust: `test_getpeercert_enotconn`,
-//!   `test_do_handshake_enotconn`, `test_wrapped_unconnected`,
-//!   `test_connect_ex*` (no unconnected sockets: a stream comes connected);
-//!   `test_read_write_after_close_raises_valuerror` (ownership rules it out);
-//!   `test_refcycle`, `test_dealloc_warn`, `test_makefile_close` (GC and fds);
-//! * elsewhere: `test_dh_params`, `test_hostname_checks_common_name`
-//!   (tests/interop_python_context.rs, against python3);
-//!   `TestPostHandshakeAuth.test_pha_setter` (tests/context.rs);
-//!   `TestPreHandshakeClose.test_preauth_data_*`
-//!   (tests/pre_handshake_close.rs; the non-TLS response case is here).
+//! Which CPython test each function mirrors, and why the ones without a
+//! twin have none, is in `tests/CPYTHON.md` (kept complete by
+//! `tests/cpython_table.rs`).
 
 mod common;
 
@@ -474,8 +457,9 @@ fn errors_sslwrap() {
     );
 }
 
-// CPython test_ssl.py: BasicSocketTests.test_empty_cert, test_malformed_cert,
-// test_malformed_key (`bad_cert_test`: wrapping with the file as client
+// CPython test_ssl.py: BasicSocketTests.test_empty_cert,
+// BasicSocketTests.test_malformed_cert, BasicSocketTests.test_malformed_key
+// (`bad_cert_test`: wrapping with the file as client
 // certificate fails with SSLError; python3: "[SSL] PEM lib").
 #[test]
 fn bad_cert_test() {
@@ -682,7 +666,7 @@ fn connect_() {
 }
 
 // CPython test_ssl.py: SimpleBackgroundTests.test_connect_fail and
-// test_connect_with_context_fail
+// SimpleBackgroundTests.test_connect_with_context_fail
 #[test]
 fn connect_fail() {
     let server = background_server();
@@ -872,6 +856,140 @@ fn connect_with_ciphers() {
         },
     ));
     assert!(e.to_string().contains("No cipher can be selected"), "{e}");
+}
+
+/// CPython test_ssl.py: SimpleBackgroundTests.test_get_server_certificate_sni:
+/// `get_server_certificate` sends the host as SNI, with and without
+/// `ca_certs`. CPython's server records the names with
+/// `set_servername_callback`; here the server reads the name each accepted
+/// connection received (OpenSSL's `SSL_get_servername`, through
+/// `SslSocket::ssl`).
+#[test]
+fn get_server_certificate_sni() {
+    let mut server_ctx = new_ctx(PROTOCOL_TLS_SERVER);
+    server_ctx
+        .load_cert_chain(&signed_certfile(), None, None)
+        .unwrap();
+    let server = Server::new(&server_ctx, |accepted: Accepted| {
+        accepted.map(|s| {
+            s.ssl()
+                .servername(openssl::ssl::NameType::HOST_NAME)
+                .map(str::to_owned)
+        })
+    });
+    let host = "localhost";
+    let pem = get_server_certificate((host, server.port()), None, Some(TIMEOUT)).unwrap();
+    assert!(!pem.is_empty(), "No server certificate");
+    let ca = signing_ca();
+    let pem = get_server_certificate((host, server.port()), Some(&ca), Some(TIMEOUT)).unwrap();
+    assert!(!pem.is_empty(), "No server certificate");
+    let server_names = [server.next().unwrap(), server.next().unwrap()];
+    assert_eq!(server_names, [Some(host.to_owned()), Some(host.to_owned())]);
+}
+
+/// CPython test_ssl.py: SimpleBackgroundTests.test_get_server_certificate_timeout:
+/// a server slower than the timeout (CPython's servername callback sleeps
+/// 0.2 s against a 0.1 s timeout; here the server's handshake waits 1 s
+/// before it starts) is `socket.timeout`.
+#[test]
+fn get_server_certificate_timeout() {
+    let mut server_ctx = new_ctx(PROTOCOL_TLS_SERVER);
+    server_ctx
+        .load_cert_chain(&signed_certfile(), None, None)
+        .unwrap();
+    let tcp = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = tcp.local_addr().unwrap().port();
+    let slow = thread::spawn(move || {
+        let (sock, _) = tcp.accept().unwrap();
+        thread::sleep(Duration::from_secs(1));
+        sock.set_read_timeout(Some(TIMEOUT)).unwrap();
+        sock.set_write_timeout(Some(TIMEOUT)).unwrap();
+        // The client is gone by now: the handshake fails, as CPython's
+        // server's does.
+        let _ = server_ctx.wrap_socket(sock, WrapOptions::default().server_side(true));
+    });
+    let ca = signing_ca();
+    let e = err(get_server_certificate(
+        ("127.0.0.1", port),
+        Some(&ca),
+        Some(Duration::from_millis(100)),
+    ));
+    assert_eq!(e.kind(), SslErrorKind::Timeout, "{e:?}");
+    // socket.timeout is TimeoutError since 3.10.
+    assert_eq!(e.python_class(), "TimeoutError", "{e:?}");
+    slow.join().unwrap();
+}
+
+/// CPython test_ssl.py: SimpleBackgroundTests.test_get_ca_certs_capath:
+/// capath certificates are loaded on request, so `get_ca_certs` lists the
+/// one a handshake used, and none before.
+#[test]
+fn get_ca_certs_capath() {
+    let server = background_server();
+    let mut ctx = new_ctx(PROTOCOL_TLS_CLIENT);
+    ctx.load_verify_locations(None, Some(&capath()), None)
+        .unwrap();
+    assert_eq!(ctx.get_ca_certs().unwrap(), []);
+    let s = ctx
+        .wrap_socket(
+            server.connect(),
+            WrapOptions::default().server_hostname("localhost"),
+        )
+        .unwrap();
+    assert!(is_truthy(&s.getpeercert().unwrap()));
+    drop(s);
+    assert_eq!(ctx.get_ca_certs().unwrap().len(), 1);
+}
+
+/// CPython test_ssl.py: BasicSocketTests.test_unknown_channel_binding
+#[test]
+fn unknown_channel_binding() {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let c = connect(listener.local_addr().unwrap());
+    let ss = test_wrap_socket(
+        c,
+        ClientArgs {
+            opts: WrapOptions::default().do_handshake_on_connect(false),
+            ..ClientArgs::default()
+        },
+    )
+    .unwrap();
+    let e = err(ss.get_channel_binding("unknown-type"));
+    assert_eq!(e.kind(), SslErrorKind::Value);
+    // python3: the message.
+    assert_eq!(
+        e.to_string(),
+        "'unknown-type' channel binding type not implemented"
+    );
+}
+
+/// CPython test_ssl.py: BasicSocketTests.test_tls_unique_channel_binding:
+/// before a handshake (CPython: an unconnected socket; Rust streams come
+/// connected, so a socket wrapped with `do_handshake_on_connect=False`)
+/// `tls-unique` is `None`, client side and server side.
+#[test]
+fn tls_unique_channel_binding_before_handshake() {
+    assert!(sslwrap::CHANNEL_BINDING_TYPES.contains(&"tls-unique"));
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let c = connect(listener.local_addr().unwrap());
+    let ss = test_wrap_socket(
+        c,
+        ClientArgs {
+            opts: WrapOptions::default().do_handshake_on_connect(false),
+            ..ClientArgs::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(ss.get_channel_binding("tls-unique").unwrap(), None);
+    // the same for server-side
+    let (accepted, _) = listener.accept().unwrap();
+    let args = legacy(|a| {
+        a.server_side = true;
+        a.certfile = Some(certfile());
+        a.do_handshake_on_connect = false;
+    });
+    let ss = wrap_socket(accepted, args).unwrap();
+    assert_eq!(ss.get_channel_binding("tls-unique").unwrap(), None);
 }
 
 // ---------------------------------------------------------------------------

@@ -343,3 +343,48 @@ fn socket_and_listener_record_too() {
     assert_eq!(server_side.sent.first(), Some(&H::ServerHello));
     server.join().unwrap();
 }
+
+/// CPython test_ssl.py: TestSSLDebug.test_msg_callback_tls12: a client
+/// context's msg callback, TLS 1.2 over a socket, sees the server's
+/// ServerKeyExchange read and its own ChangeCipherSpec written, with
+/// Python's numbers (`_TLSContentType.HANDSHAKE` 22,
+/// `_TLSMessageType.SERVER_KEY_EXCHANGE` 12, `CHANGE_CIPHER_SPEC` 20 and
+/// msg_type 0x0101).
+#[test]
+fn msg_callback_tls12() {
+    let mut cc = cpython_client_ctx();
+    cc.set_maximum_version(TlsVersion::TLSv1_2).unwrap();
+    let msg = Arc::new(Mutex::new(Vec::new()));
+    let log = msg.clone();
+    cc.set_msg_callback(Some(move |e: &TraceEvent| {
+        let direction = match e.direction {
+            Direction::Received => "read",
+            Direction::Sent => "write",
+        };
+        log.lock().unwrap().push((
+            direction,
+            e.version,
+            e.content_type.value(),
+            e.python_msg_type(),
+        ));
+    }));
+    let server = Server::builder().ctx(cpython_server_ctx()).build();
+    let tcp = std::net::TcpStream::connect(server.addr()).unwrap();
+    tcp.set_read_timeout(Some(common::IO_TIMEOUT)).unwrap();
+    let mut s = cc
+        .wrap_socket(tcp, WrapOptions::default().server_hostname("localhost"))
+        .unwrap();
+    s.sendall(b"x").unwrap();
+    assert_eq!(s.recv(1).unwrap(), b"x");
+    drop(s);
+    server.join().unwrap();
+    let msg = msg.lock().unwrap();
+    assert!(
+        msg.contains(&("read", TlsVersion::TLSv1_2, 22, 12)),
+        "{msg:?}"
+    );
+    assert!(
+        msg.contains(&("write", TlsVersion::TLSv1_2, 20, 0x0101)),
+        "{msg:?}"
+    );
+}

@@ -16,6 +16,8 @@ extern "C" {
     fn X509_OBJECT_get0_X509_CRL(a: *const sys::X509_OBJECT) -> *mut sys::X509_CRL;
     fn X509_STORE_add_crl(store: *mut sys::X509_STORE, x: *mut sys::X509_CRL) -> c_int;
     fn X509_check_ca(x: *mut sys::X509) -> c_int;
+    fn X509_STORE_lock(store: *mut sys::X509_STORE) -> c_int;
+    fn X509_STORE_unlock(store: *mut sys::X509_STORE) -> c_int;
 }
 
 /// OpenSSL's default certificate directory: `$SSL_CERT_DIR` if set, else
@@ -149,6 +151,38 @@ pub(crate) fn store_objects(store: &mut X509StoreBuilderRef) -> (Vec<X509>, Vec<
         }
     }
     (certs, crls)
+}
+
+/// The certificates in the store of a built OpenSSL context
+/// (`SSL_CTX_get_cert_store`, `X509_STORE_get0_objects`), read under the
+/// store's lock: those loaded, and those a verification added since (a
+/// `capath` directory's lookup caches what it found in the store).
+pub(crate) fn ctx_store_certs(ctx: &openssl::ssl::SslContextRef) -> Vec<X509> {
+    let mut certs = Vec::new();
+    // SAFETY: `ctx` is live and owns its store (get0: borrowed, not freed
+    // here). The store's lock is held while its object stack is walked, so
+    // a lookup in another thread's handshake, which adds under the same
+    // lock (`X509_STORE_add_cert`), cannot change it meanwhile; each
+    // certificate is up-ref'd into an owned value before the lock is
+    // released.
+    unsafe {
+        let store = sys::SSL_CTX_get_cert_store(ctx.as_ptr());
+        if store.is_null() || X509_STORE_lock(store) != 1 {
+            return certs;
+        }
+        let objs = sys::X509_STORE_get0_objects(store);
+        let n = sys::OPENSSL_sk_num(objs as *const sys::OPENSSL_STACK);
+        for i in 0..n.max(0) {
+            let obj = sys::OPENSSL_sk_value(objs as *const sys::OPENSSL_STACK, i)
+                as *const sys::X509_OBJECT;
+            let cert = sys::X509_OBJECT_get0_X509(obj);
+            if !cert.is_null() && sys::X509_up_ref(cert) == 1 {
+                certs.push(X509::from_ptr(cert));
+            }
+        }
+        X509_STORE_unlock(store);
+    }
+    certs
 }
 
 /// Whether `cert` is a CA certificate (`X509_check_ca` non-zero), as

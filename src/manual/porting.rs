@@ -38,6 +38,8 @@
 //! | `s.settimeout(t)`, `s.setblocking(b)`, `s.gettimeout()` | [`SslSocket::settimeout`], [`SslSocket::setblocking`], [`SslSocket::gettimeout`] (on `SslSocket<TcpStream>`) |
 //! | `s.close()` | drop the socket (no close_notify, like Python) |
 //! | `ctx._msg_callback = f` (private) | [`SslContext::set_msg_callback`] ([`TraceEvent`]); per connection [`WrapOptions::trace`], then [`SslSocket::handshake_trace`], [`SslSocket::handshake_summary`] |
+//! | `ssl.Purpose.SERVER_AUTH.nid`, `.shortname`, `.longname`, `.oid` | [`Purpose::nid`], [`Purpose::shortname`], [`Purpose::longname`], [`Purpose::oid`] |
+//! | `ssl.TLSVersion.TLSv1_2.value`, `ssl.PROTOCOL_TLS_CLIENT.value`, `ssl.CERT_REQUIRED.value` | [`TlsVersion::value`], [`Protocol::value`], [`VerifyMode::value`] (Python's numbers) |
 //! | `ssl._TLSContentType`, `ssl._TLSMessageType`, `ssl._TLSAlertType` | [`ContentType`], [`HandshakeType`], [`AlertDescription`] |
 //! | `ctx.keylog_filename = path` | [`SslContext::set_keylog_filename`], [`SslContext::keylog_filename`]; beyond Python [`SslContext::set_keylog_callback`] |
 //! | `SSLKEYLOGFILE` in `create_default_context` | the same, in [`create_default_context`] |
