@@ -69,6 +69,8 @@
 //   listener     SslListener: accepts and wraps
 //   cert, legacy, session, options, memory_bio: what those take and give
 //   hooks        the trace and key-log callbacks (trace, keylog: their data)
+//   configurator, session_cache  beyond Python: the user's hook on the
+//                OpenSSL context, the client session cache
 //   version      TlsVersion
 //   error        SslError: Python's exceptions from OpenSSL's failures
 //   ffi          the only unsafe code: OpenSSL (and poll(2)) calls
@@ -76,6 +78,7 @@
 #[cfg_attr(docsrs, doc(cfg(feature = "tokio")))]
 pub mod asyncio;
 mod cert;
+mod configurator;
 mod conn;
 mod constants;
 mod context;
@@ -95,6 +98,7 @@ mod object;
 mod options;
 mod rand;
 mod session;
+mod session_cache;
 mod socket;
 #[cfg(feature = "testing")]
 pub mod testing;
