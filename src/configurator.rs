@@ -106,9 +106,6 @@ pub(crate) fn apply(
             "the OpenSSL configurator failed (with an empty error stack)",
         )),
         Ok(Err(stack)) => Err(SslError::from(stack)),
-        Err(payload) => Err(crate::hooks::panic_error(
-            "OpenSSL configurator",
-            &*payload,
-        )),
+        Err(payload) => Err(crate::hooks::panic_error("OpenSSL configurator", &*payload)),
     }
 }

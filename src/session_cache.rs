@@ -167,7 +167,9 @@ impl ClientSessionCache {
             Protocol::TlsServer => return Ok(()),
             // Clients never look sessions up in OpenSSL's own store: keep
             // them out of it (and out of `session_stats`, as in Python).
-            Protocol::TlsClient => SslSessionCacheMode::CLIENT | SslSessionCacheMode::NO_INTERNAL_STORE,
+            Protocol::TlsClient => {
+                SslSessionCacheMode::CLIENT | SslSessionCacheMode::NO_INTERNAL_STORE
+            }
             // Either side: the server side keeps OpenSSL's store.
             Protocol::Tls => SslSessionCacheMode::CLIENT | SslSessionCacheMode::SERVER,
         };

@@ -55,7 +55,11 @@ pub(crate) fn ssl_set_info_callback<H: InfoHandler>(ssl: &mut SslRef) {
     unsafe { SSL_set_info_callback(ssl.as_ptr(), Some(info_trampoline::<H>)) }
 }
 
-unsafe extern "C" fn info_trampoline<H: InfoHandler>(ssl: *const sys::SSL, where_: c_int, ret: c_int) {
+unsafe extern "C" fn info_trampoline<H: InfoHandler>(
+    ssl: *const sys::SSL,
+    where_: c_int,
+    ret: c_int,
+) {
     if ssl.is_null() {
         return;
     }
