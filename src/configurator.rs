@@ -67,8 +67,12 @@ impl SslContext {
     ///
     /// # fn main() -> Result<(), sslwrap::SslError> {
     /// let mut ctx = SslContext::new(PROTOCOL_TLS_CLIENT)?;
-    /// // Ask servers for a stapled OCSP response (`status_request`).
-    /// ctx.set_openssl_configurator(|b| b.set_status_type(openssl::ssl::StatusType::OCSP));
+    /// // At most two intermediates between a server and a trusted CA
+    /// // (`SSL_CTX_set_verify_depth`, which Python's `ssl` cannot set).
+    /// ctx.set_openssl_configurator(|b| {
+    ///     b.set_verify_depth(3);
+    ///     Ok(())
+    /// });
     /// # Ok(())
     /// # }
     /// ```
