@@ -40,8 +40,10 @@
 //! The [`manual`] module explains the design: how Python names map to Rust
 //! ([`manual::porting`]), the defaults ([`manual::defaults`]), EOF and
 //! shutdown ([`manual::eof_and_shutdown`]), non-blocking use and timeouts
-//! ([`manual::nonblocking`]), sans-IO ([`manual::sans_io`]) and OpenSSL
-//! versions ([`manual::openssl_versions`]).
+//! ([`manual::nonblocking`]), sans-IO ([`manual::sans_io`]), OpenSSL
+//! versions ([`manual::openssl_versions`]), and what sslwrap adds beyond
+//! Python: the escape hatch to the `openssl` crate and the client session
+//! cache ([`manual::beyond_python`]).
 //!
 //! ## Deliberate differences from the pinned API sketch
 //!

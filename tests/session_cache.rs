@@ -395,3 +395,32 @@ fn many_threads_share_one_context_and_no_ticket_is_offered_twice() {
     unique.dedup();
     assert_eq!(unique.len(), offered.len(), "a ticket was offered twice");
 }
+
+extern "C" {
+    /// `SSL_CTX_set_timeout` (not in `openssl-sys`): the lifetime of the
+    /// sessions a context makes.
+    fn SSL_CTX_set_timeout(
+        ctx: *mut openssl_sys::SSL_CTX,
+        t: std::os::raw::c_long,
+    ) -> std::os::raw::c_long;
+}
+
+#[test]
+fn a_tls12_session_is_reused_until_it_expires() {
+    // The client's sessions live 2 s (the server would resume its tickets
+    // for much longer: 7200 s); after 3 s the cache no longer offers the
+    // session.
+    let sctx = server_ctx(TlsVersion::TLSv1_2);
+    let server = MultiServer::start(&sctx, 4);
+    let mut ctx = client_ctx(Some(16));
+    ctx.set_openssl_configurator(|b| {
+        // SAFETY: `b` is a live SSL_CTX; the call only stores the value.
+        unsafe { SSL_CTX_set_timeout(b.as_ptr(), 2) };
+        Ok(())
+    });
+    let early = resumed(&ctx, server.addr, &["localhost"; 3]);
+    assert_eq!(early, [false, true, true]);
+    std::thread::sleep(std::time::Duration::from_millis(3100));
+    assert_eq!(resumed(&ctx, server.addr, &["localhost"]), [false]);
+    assert_eq!(server.join(), [false, true, true, false]);
+}
