@@ -120,7 +120,7 @@ impl SslContext {
     /// [`set_client_session_cache`](Self::set_client_session_cache);
     /// `None` when off.
     ///
-    /// Python: none (sslwrap).
+    /// Python: none (sslwrap). OpenSSL: none (sslwrap keeps the sessions).
     pub fn client_session_cache(&self) -> Option<usize> {
         self.session_cache().map(|c| c.capacity)
     }

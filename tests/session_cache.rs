@@ -424,3 +424,36 @@ fn a_tls12_session_is_reused_until_it_expires() {
     assert_eq!(resumed(&ctx, server.addr, &["localhost"]), [false]);
     assert_eq!(server.join(), [false, true, true, false]);
 }
+
+#[test]
+fn the_async_stream_resumes_from_the_cache_too() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let server = MultiServer::start(&server_ctx(TlsVersion::TLSv1_3), 2);
+    let ctx = client_ctx(Some(16));
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let got = rt.block_on(async {
+        let mut reused = Vec::new();
+        for _ in 0..2 {
+            let tcp = tokio::net::TcpStream::connect(server.addr).await.unwrap();
+            let opts = WrapOptions::default().server_hostname("localhost");
+            let connect = sslwrap::asyncio::start_tls(tcp, &ctx, opts);
+            let mut s = tokio::time::timeout(IO_TIMEOUT, connect)
+                .await
+                .expect("handshake within the timeout")
+                .unwrap();
+            s.write_all(b"ping").await.unwrap();
+            let mut buf = [0; 4];
+            tokio::time::timeout(IO_TIMEOUT, s.read_exact(&mut buf))
+                .await
+                .expect("echo within the timeout")
+                .unwrap();
+            reused.push(s.session_reused());
+        }
+        reused
+    });
+    assert_eq!(got, [false, true]);
+    assert_eq!(server.join(), [false, true]);
+}
