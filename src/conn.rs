@@ -127,6 +127,12 @@ impl<T> Conn<T> {
             let copy = session.for_context(config.context_id)?;
             ffi::ssl_set_session(&mut ssl, &copy)?;
         }
+        if !server_side {
+            // The context's client session cache, if on: an explicit
+            // session wins over a cached one.
+            let name = server_hostname.as_deref();
+            crate::session_cache::attach(&mut ssl, name, session.is_none())?;
+        }
         let hooks = config.hooks || record_trace;
         if hooks {
             hooks::attach(&mut ssl, record_trace)?;

@@ -55,11 +55,13 @@ use openssl::x509::verify::{X509CheckFlags, X509VerifyFlags};
 use openssl::x509::{X509Crl, X509};
 
 use crate::cert::PeerCert;
+use crate::configurator::Configurator;
 use crate::context_info::{groups_offered_by, CipherInfo, SessionStats};
 use crate::error::SslError;
 use crate::ffi;
 use crate::hooks::CtxHooks;
 use crate::keylog::KeylogFile;
+use crate::session_cache::ClientSessionCache;
 use crate::trace::TraceEvent;
 use crate::version::TlsVersion;
 
@@ -436,6 +438,12 @@ struct Settings {
     host_flags: X509CheckFlags,
     /// DH parameters from `load_dh_params`.
     dh_params: Option<Dh<Params>>,
+    /// The user's hook on the OpenSSL context (`set_openssl_configurator`),
+    /// run last by every build.
+    configurator: Option<Configurator>,
+    /// The client session cache (`set_client_session_cache`): one `Arc`
+    /// shared by every generation, so a rebuild keeps its sessions.
+    session_cache: Option<Arc<ClientSessionCache>>,
 }
 
 /// The CA certificates, CRLs and hashed directories loaded so far.
@@ -579,6 +587,8 @@ impl SslContext {
                 num_tickets,
                 host_flags: X509CheckFlags::NO_PARTIAL_WILDCARDS,
                 dh_params: None,
+                configurator: None,
+                session_cache: None,
             },
             built: OnceLock::new(),
         })
@@ -1425,6 +1435,22 @@ impl SslContext {
     }
 }
 
+/// The settings of the beyond-Python modules (`configurator.rs`,
+/// `session_cache.rs`), which hold their public setters.
+impl SslContext {
+    pub(crate) fn set_configurator(&mut self, f: Option<Configurator>) {
+        self.settings_mut().configurator = f;
+    }
+
+    pub(crate) fn set_session_cache(&mut self, cache: Option<Arc<ClientSessionCache>>) {
+        self.settings_mut().session_cache = cache;
+    }
+
+    pub(crate) fn session_cache(&self) -> Option<&ClientSessionCache> {
+        self.settings.session_cache.as_deref()
+    }
+}
+
 impl std::fmt::Debug for SslContext {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let s = &self.settings;
@@ -1447,6 +1473,8 @@ impl std::fmt::Debug for SslContext {
             .field("cert_chains", &s.chains.len())
             .field("keylog_filename", &self.keylog_filename())
             .field("msg_callback", &s.hooks.msg.is_some())
+            .field("openssl_configurator", &s.configurator.is_some())
+            .field("client_session_cache", &self.client_session_cache())
             .finish()
     }
 }
@@ -1580,6 +1608,10 @@ impl Settings {
         }
         b.set_security_level(self.security_level);
         self.hooks.install(&mut b)?;
+        if let Some(cache) = &self.session_cache {
+            cache.install(&mut b, self.protocol)?;
+        }
+        crate::configurator::apply(self.configurator.as_ref(), &mut b)?;
         Ok(b.build())
     }
 }

@@ -108,7 +108,7 @@ fn record_failure(ssl: &mut SslRef, e: SslError) {
 }
 
 /// The error for a panic in a user callback named `which`.
-fn panic_error(which: &str, payload: &(dyn Any + Send)) -> SslError {
+pub(crate) fn panic_error(which: &str, payload: &(dyn Any + Send)) -> SslError {
     let detail = payload
         .downcast_ref::<&str>()
         .map(|s| s.to_string())

@@ -40,8 +40,10 @@
 //! The [`manual`] module explains the design: how Python names map to Rust
 //! ([`manual::porting`]), the defaults ([`manual::defaults`]), EOF and
 //! shutdown ([`manual::eof_and_shutdown`]), non-blocking use and timeouts
-//! ([`manual::nonblocking`]), sans-IO ([`manual::sans_io`]) and OpenSSL
-//! versions ([`manual::openssl_versions`]).
+//! ([`manual::nonblocking`]), sans-IO ([`manual::sans_io`]), OpenSSL
+//! versions ([`manual::openssl_versions`]), and what sslwrap adds beyond
+//! Python: the escape hatch to the `openssl` crate and the client session
+//! cache ([`manual::beyond_python`]).
 //!
 //! ## Deliberate differences from the pinned API sketch
 //!
@@ -69,6 +71,8 @@
 //   listener     SslListener: accepts and wraps
 //   cert, legacy, session, options, memory_bio: what those take and give
 //   hooks        the trace and key-log callbacks (trace, keylog: their data)
+//   configurator, session_cache  beyond Python: the user's hook on the
+//                OpenSSL context, the client session cache
 //   version      TlsVersion
 //   error        SslError: Python's exceptions from OpenSSL's failures
 //   ffi          the only unsafe code: OpenSSL (and poll(2)) calls
@@ -76,6 +80,7 @@
 #[cfg_attr(docsrs, doc(cfg(feature = "tokio")))]
 pub mod asyncio;
 mod cert;
+mod configurator;
 mod conn;
 mod constants;
 mod context;
@@ -95,6 +100,7 @@ mod object;
 mod options;
 mod rand;
 mod session;
+mod session_cache;
 mod socket;
 #[cfg(feature = "testing")]
 pub mod testing;

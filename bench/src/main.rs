@@ -307,6 +307,9 @@ fn run(args: &[String]) -> Res<i32> {
             ] {
                 hs_row(&cfg, &mut res, key, resume);
             }
+            if cfg.contenders.contains(&Kind::SslwrapSocket) {
+                cached_row(&cfg, &mut res);
+            }
         }
         if cfg.group("memory") && (round < 3 || cfg.quick) {
             for role in [Role::Client, Role::Server] {
@@ -473,6 +476,22 @@ fn hs_row(cfg: &Cfg, res: &mut Results, key: KeyKind, resume: bool) {
         })();
         res.add(&hs_key(key, resume), kind, r);
     }
+}
+
+/// "Reconnect with the client session cache": resumed handshakes of
+/// `sslwrap::SslSocket` where the context's cache, not the caller, keeps
+/// and offers the session (checked resumed each time). sslwrap only: the
+/// target compares it with the baseline's `resumed/ecdsa` (an explicit
+/// session).
+fn cached_row(cfg: &Cfg, res: &mut Results) {
+    let s = cfg.setup(Suite::Aes128Gcm, KeyKind::Ecdsa);
+    let n = cfg.hs_count(KeyKind::Ecdsa, true);
+    let r = (|| -> io::Result<f64> {
+        use sync_tls::SyncTls;
+        let t = Arc::new(sync_tls::SslwrapCached::new(&s, Kind::SslwrapSocket)?);
+        sync_tls::handshakes(t, n, true)
+    })();
+    res.add("cached/ecdsa", Kind::SslwrapSocket, r);
 }
 
 // --- memory -------------------------------------------------------------------------
@@ -840,6 +859,15 @@ fn tables(cfg: &Cfg, res: &Results, out: &mut String) -> usize {
             col("resumed/ecdsa", "resumed handshakes/s", 0, 1.0),
         ),
         (
+            "handshake",
+            col(
+                "cached/ecdsa",
+                "reconnect with the client session cache/s",
+                0,
+                1.0,
+            ),
+        ),
+        (
             "memory",
             col("mem/client", "idle client KiB/conn", 1, 1.0 / 1024.0),
         ),
@@ -1048,6 +1076,14 @@ fn targets(cfg: &Cfg, res: &Results, out: &mut String) -> usize {
         ("full/rsa", 0.98),
         ("resumed/ecdsa", 0.98),
     ];
+    if res.samples.keys().any(|(r, _)| r == "cached/ecdsa") {
+        let r = (|| Some(res.median("cached/ecdsa", sw)? / res.median("resumed/ecdsa", BASE)?))();
+        check(
+            "wall clock ≥ 0.95×, reconnect with the client session cache vs the baseline's resumed/ecdsa (explicit session)".to_owned(),
+            r.map(|r| r >= 0.95),
+            r.map_or("–".into(), |r| format!("{r:.3}×")),
+        );
+    }
     for (row, min) in wall {
         if res.samples.keys().any(|(r, _)| r == row) {
             let r = ratio(row);

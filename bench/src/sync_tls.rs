@@ -229,6 +229,40 @@ impl SyncTls for Sslwrap {
     }
 }
 
+/// `sslwrap::SslSocket` whose client context has the client session cache
+/// (`set_client_session_cache`): no session is passed, the cache offers
+/// the one it holds for the server name. Only the "reconnect with the
+/// client session cache" row uses it.
+pub struct SslwrapCached(Sslwrap);
+
+impl SyncTls for SslwrapCached {
+    type Client = SslSocket<TcpStream>;
+    type Server = SslSocket<TcpStream>;
+    type Session = sslwrap::SslSession;
+    fn new(s: &Setup, kind: Kind) -> io::Result<SslwrapCached> {
+        let mut inner = Sslwrap::new(s, kind)?;
+        inner.client.set_client_session_cache(Some(64));
+        Ok(SslwrapCached(inner))
+    }
+    fn client(
+        &self,
+        tcp: TcpStream,
+        _: Option<&Self::Session>,
+        _: bool,
+    ) -> io::Result<Self::Client> {
+        Ok(self.0.client.wrap_socket(tcp, client_opts(None))?)
+    }
+    fn server(&self, tcp: TcpStream) -> io::Result<Self::Server> {
+        self.0.server(tcp)
+    }
+    fn session(c: &Self::Client) -> Option<Self::Session> {
+        c.session()
+    }
+    fn reused(c: &Self::Client) -> bool {
+        c.session_reused()
+    }
+}
+
 /// An `SslObject` carried over a socket the way asyncio's `SSLProtocol`
 /// carries Python's `SSLObject`: ciphertext moves between the socket and
 /// the two `MemoryBio`s through a 64 KiB buffer (one per thread, so that

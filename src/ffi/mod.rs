@@ -14,7 +14,7 @@
 //! shutdown), `bio` (the BIO over a Rust stream), `async_io` (that stream
 //! polled with a task context, feature `tokio`), `callbacks` (the message
 //! and key-log callbacks), `mem` (memory BIOs),
-//! `os` (`poll(2)` for socket timeouts), `session` (`SSL_SESSION_*`), `ssl` (`SSL_*`,
+//! `os` (`poll(2)` for socket timeouts), `session` (`SSL_SESSION_*`, the info callback), `ssl` (`SSL_*`,
 //! `SSL_CTX_*`), `store` (`X509_STORE_*`, reading `cadata` certificates),
 //! `x509` (`X509_*`, `GENERAL_NAME`, `ASN1_*`, reading a PEM certificate
 //! file for `decode_cert`).
@@ -48,6 +48,7 @@ pub(crate) use self::mem::{MemBio, MemBioRef, MemTransport};
 pub(crate) use self::os::poll_fd;
 pub(crate) use self::session::{
     ssl_session_dup, ssl_session_has_ticket, ssl_session_ticket_lifetime_hint,
+    ssl_set_info_callback, InfoHandler, SSL_CB_ALERT, SSL_CB_HANDSHAKE_DONE,
 };
 pub(crate) use self::ssl::*;
 pub(crate) use self::store::*;

@@ -199,9 +199,11 @@ pub(crate) fn ssl_set_session(ssl: &mut SslRef, session: &SslSessionRef) -> Resu
     // SAFETY: both pointers are live; SSL_set_session takes its own
     // reference to the session. The `openssl` crate marks this unsafe
     // because a session may carry ex_data typed by another context's
-    // callbacks; sslwrap stores no session ex_data and sets no session
-    // callbacks, and only passes sessions taken from sockets of the same
-    // `SslContext`.
+    // callbacks; sslwrap stores no session ex_data. Its one session
+    // callback, the client session cache's new-session callback
+    // (`session_cache.rs`), reads only the `SSL`'s ex_data, never the
+    // session's, and sslwrap only passes sessions taken from connections of
+    // the same `SslContext` (any generation of it: see `context.rs`).
     cvt(unsafe { sys::SSL_set_session(ssl.as_ptr(), session.as_ptr()) }).map(drop)
 }
 

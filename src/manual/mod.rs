@@ -6,6 +6,9 @@
 //! * [`nonblocking`]: `WantRead`/`WantWrite`, timeouts.
 //! * [`sans_io`]: `SslObject` over `MemoryBio`, beside Python's `SSLObject`.
 //! * [`openssl_versions`]: which OpenSSL, and what differs between them.
+//! * [`beyond_python`]: what sslwrap adds to Python's `ssl`: the escape
+//!   hatch to the `openssl` crate (OCSP stapling, client extensions), the
+//!   client session cache, and the semver promise.
 #![cfg_attr(
     feature = "tokio",
     doc = " * [`asyncio`]: Python's asyncio TLS on tokio, the two programs side by side."
@@ -18,6 +21,7 @@
 #[cfg(feature = "tokio")]
 #[cfg_attr(docsrs, doc(cfg(feature = "tokio")))]
 pub mod asyncio;
+pub mod beyond_python;
 pub mod defaults;
 pub mod eof_and_shutdown;
 pub mod nonblocking;

@@ -60,6 +60,8 @@
 //! | (none) | [`SslSocket::export_keying_material`] (RFC 5705/8446) |
 //! | `s.sendfile(file, offset, count)` | [`SslSocket::sendfile`] (read and send, as Python on TLS) |
 //! | (none: the `openssl` crate's `SslRef`) | [`SslSocket::ssl`], [`SslSocket::ssl_mut`] (also on `SslObject`) |
+//! | (none: `SSLContext` keeps its `SSL_CTX` private) | [`SslContext::set_openssl_configurator`], [`SslContext::clear_openssl_configurator`]: the `openssl` crate's `SslContextBuilder` (see [`beyond_python`](super::beyond_python)) |
+//! | (none: keep `s.session`, pass `session=` again) | [`SslContext::set_client_session_cache`]`(Some(capacity))`: sslwrap's addition, off by default; resumes per `server_hostname` with no user code |
 //! | `getpeercert()['subjectAltName']` | [`PeerCert::subject_alt_name`] of [`AltValue`]s (`Text`, `DirName`) |
 //! | `ssl.MemoryBIO()`, `.write(b)`, `.read(n)`, `.pending`, `.write_eof()`, `.eof` | [`MemoryBio::new`], [`MemoryBio::write`], [`MemoryBio::read`] (or [`MemoryBio::read_into`]), [`MemoryBio::pending`], [`MemoryBio::write_eof`], [`MemoryBio::eof`] |
 //! | `ctx.wrap_bio(incoming, outgoing, server_side, server_hostname, session)` | [`SslContext::wrap_bio`] → [`SslObject`] (see [`sans_io`](super::sans_io)) |
