@@ -328,6 +328,7 @@ pub(crate) struct ConnConfig {
 
 /// Everything an [`SslContext`] is configured with, as plain data; the
 /// OpenSSL context is built from it (see the module docs).
+#[derive(Clone)]
 struct Settings {
     protocol: Protocol,
     verify_mode: VerifyMode,
@@ -362,14 +363,14 @@ struct Settings {
     /// `NEVER_CHECK_SUBJECT` when `hostname_checks_common_name` is off.
     host_flags: X509CheckFlags,
     /// DH parameters from `load_dh_params`.
-    dh_params: Option<Dh<Params>>,
+    dh_params: Option<Arc<Dh<Params>>>,
 }
 
 /// The CA certificates, CRLs and hashed directories loaded so far.
-#[derive(Default)]
+#[derive(Default, Clone)]
 struct Trust {
     certs: Vec<X509>,
-    crls: Vec<X509Crl>,
+    crls: Vec<Arc<X509Crl>>,
     dirs: Vec<String>,
     /// The certificate Python's `X509_STORE` holds last, unsorted: set when
     /// the last addition pushed a new certificate, cleared when it added a
@@ -393,7 +394,7 @@ impl Trust {
         if !crls.is_empty() {
             self.tail = None;
         }
-        self.crls.extend(crls);
+        self.crls.extend(crls.into_iter().map(Arc::new));
     }
 
     /// The certificates in the order Python's `X509_STORE_get0_objects`
@@ -425,6 +426,7 @@ impl Trust {
 }
 
 /// The certificate, its chain and private key from `load_cert_chain`.
+#[derive(Clone)]
 struct CertChain {
     cert: X509,
     chain: Vec<X509>,
@@ -952,7 +954,7 @@ impl SslContext {
         probe
             .set_tmp_dh(&dh)
             .map_err(|e| SslError::from_stack(e, None).with_filename(path))?;
-        self.settings_mut().dh_params = Some(dh);
+        self.settings_mut().dh_params = Some(Arc::new(dh));
         Ok(())
     }
 
@@ -1323,10 +1325,51 @@ impl SslContext {
         if let Some(ctx) = self.built.get() {
             return Ok(ctx);
         }
-        let ctx = self.settings.build()?;
+        let ctx = self.settings.build(self.id)?;
         // Two threads may build at once; either result is the same.
         Ok(self.built.get_or_init(|| ctx))
     }
+
+    /// The context an OpenSSL context was built from, sharing it (what a
+    /// connection's `context()` returns); `None` for one sslwrap did not
+    /// build.
+    pub(crate) fn of_openssl(ctx: &openssl::ssl::SslContextRef) -> Option<SslContext> {
+        let origin = ctx.ex_data(origin_index().ok()?)?;
+        Some(SslContext {
+            id: origin.id,
+            settings: origin.settings.clone(),
+            built: OnceLock::from(ctx.to_owned()),
+        })
+    }
+
+    /// The context's callbacks.
+    pub(crate) fn hooks(&self) -> &CtxHooks {
+        &self.settings.hooks
+    }
+
+    /// The context's callbacks, to change (connections wrapped afterwards
+    /// get the change).
+    pub(crate) fn hooks_mut(&mut self) -> &mut CtxHooks {
+        &mut self.settings_mut().hooks
+    }
+
+    /// The identity of the context an OpenSSL context was built from.
+    pub(crate) fn id_of_openssl(ctx: &openssl::ssl::SslContextRef) -> Option<u64> {
+        Some(ctx.ex_data(origin_index().ok()?)?.id)
+    }
+}
+
+/// Where a built OpenSSL context keeps the settings it was built from
+/// (`SSL_CTX` ex_data), for a connection's `context()`.
+fn origin_index(
+) -> Result<openssl::ex_data::Index<openssl::ssl::SslContext, SslContext>, ErrorStack> {
+    static INDEX: OnceLock<openssl::ex_data::Index<openssl::ssl::SslContext, SslContext>> =
+        OnceLock::new();
+    if let Some(i) = INDEX.get() {
+        return Ok(*i);
+    }
+    let i = openssl::ssl::SslContext::new_ex_index()?;
+    Ok(*INDEX.get_or_init(|| i))
 }
 
 impl std::fmt::Debug for SslContext {
@@ -1417,7 +1460,7 @@ pub fn create_default_context(purpose: Purpose) -> Result<SslContext, SslError> 
 
 impl Settings {
     /// A fresh OpenSSL context configured as these settings say.
-    fn build(&self) -> Result<openssl::ssl::SslContext, SslError> {
+    fn build(&self, id: u64) -> Result<openssl::ssl::SslContext, SslError> {
         let mut b = SslContextBuilder::new(method(self.protocol))?;
         b.clear_options(SslOptions::from_bits_retain(!0));
         b.set_options(SslOptions::from_bits_retain(self.options.bits()));
@@ -1484,6 +1527,12 @@ impl Settings {
         }
         b.set_security_level(self.security_level);
         self.hooks.install(&mut b)?;
+        let origin = SslContext {
+            id,
+            settings: self.clone(),
+            built: OnceLock::new(),
+        };
+        b.set_ex_data(origin_index()?, origin);
         Ok(b.build())
     }
 }

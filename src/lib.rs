@@ -95,6 +95,7 @@ mod object;
 mod options;
 mod rand;
 mod session;
+mod sni;
 mod socket;
 #[cfg(feature = "testing")]
 pub mod testing;
@@ -119,6 +120,7 @@ pub use object::SslObject;
 pub use options::WrapOptions;
 pub use rand::{rand_add, rand_bytes, rand_status};
 pub use session::SslSession;
+pub use sni::SniConnection;
 pub use socket::SslSocket;
 pub use trace::{
     AlertDescription, AlertLevel, ContentType, Direction, HandshakeSummary, HandshakeType,

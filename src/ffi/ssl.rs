@@ -21,6 +21,7 @@ extern "C" {
     fn SSL_set_post_handshake_auth(ssl: *mut sys::SSL, val: c_int);
     fn SSL_CTX_set_default_passwd_cb(ctx: *mut sys::SSL_CTX, cb: sys::pem_password_cb);
     fn SSL_CTX_set_default_passwd_cb_userdata(ctx: *mut sys::SSL_CTX, u: *mut c_void);
+    fn SSL_CTX_use_psk_identity_hint(ctx: *mut sys::SSL_CTX, hint: *const c_char) -> c_int;
 }
 
 /// OpenSSL's `SSL_verify_cb`.
@@ -128,6 +129,18 @@ pub(crate) fn ctx_use_private_key_file(
         // outlives the call.
         cvt(unsafe { sys::SSL_CTX_use_PrivateKey_file(ctx, path.as_ptr(), sys::SSL_FILETYPE_PEM) })
     })
+}
+
+/// `SSL_CTX_use_psk_identity_hint`: the hint a TLS 1.2 PSK server sends
+/// (`None`: none). Fails when it is longer than OpenSSL allows.
+pub(crate) fn ctx_use_psk_identity_hint(
+    ctx: &mut SslContextBuilder,
+    hint: Option<&CStr>,
+) -> Result<(), ErrorStack> {
+    let ptr = hint.map_or(std::ptr::null(), CStr::as_ptr);
+    // SAFETY: `ctx` is a live SSL_CTX; a non-null `ptr` is NUL-terminated
+    // and OpenSSL copies it.
+    cvt(unsafe { SSL_CTX_use_psk_identity_hint(ctx.as_ptr(), ptr) }).map(|_| ())
 }
 
 /// `SSL_get_ciphers` and `SSL_get_client_ciphers`: the connection's own
