@@ -1479,7 +1479,11 @@ impl Settings {
         b.set_mode(
             SslMode::RELEASE_BUFFERS | SslMode::ACCEPT_MOVING_WRITE_BUFFER | SslMode::AUTO_RETRY,
         );
-        b.set_session_id_context(SID_CTX)?;
+        // A PSK client leaves it empty: OpenSSL's TLS 1.3 session for the
+        // key has none, and a client refuses a PSK the server accepted when
+        // they differ (`psk.rs`).
+        let psk_client = self.hooks.psk_client.is_some() && self.protocol != Protocol::TlsServer;
+        b.set_session_id_context(if psk_client { b"" } else { SID_CTX })?;
         b.set_verify(match self.verify_mode {
             VerifyMode::CertNone => SslVerifyMode::NONE,
             VerifyMode::CertOptional => SslVerifyMode::PEER,

@@ -11,6 +11,7 @@
 //! `do_handshake`).
 
 use std::any::Any;
+use std::ffi::CString;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::{Arc, OnceLock};
 
@@ -36,6 +37,10 @@ pub(crate) struct CtxHooks {
     pub(crate) keylog: Option<KeylogCallback>,
     /// `set_sni_callback` (see `sni.rs`).
     pub(crate) sni: Option<crate::sni::SniCallback>,
+    /// `set_psk_client_callback` (see `psk.rs`).
+    pub(crate) psk_client: Option<crate::psk::PskClientCallback>,
+    /// `set_psk_server_callback` and its identity hint (see `psk.rs`).
+    pub(crate) psk_server: Option<(crate::psk::PskServerCallback, Option<CString>)>,
 }
 
 impl CtxHooks {
@@ -45,10 +50,15 @@ impl CtxHooks {
             || self.keylog_file.is_some()
             || self.keylog.is_some()
             || self.sni.is_some()
+            || self.psk_client.is_some()
+            || self.psk_server.is_some()
     }
 
     /// Stores the callbacks on `b` and installs the trampolines they need
-    /// (`SSL_CTX_set_msg_callback`, `SSL_CTX_set_keylog_callback`).
+    /// (`SSL_CTX_set_msg_callback`, `SSL_CTX_set_keylog_callback`,
+    /// `SSL_CTX_set_tlsext_servername_callback`,
+    /// `SSL_CTX_set_psk_client_callback`, `SSL_CTX_set_psk_server_callback`
+    /// with `SSL_CTX_use_psk_identity_hint`).
     pub(crate) fn install(&self, b: &mut SslContextBuilder) -> Result<(), ErrorStack> {
         if !self.any() {
             return Ok(());
@@ -62,6 +72,13 @@ impl CtxHooks {
         }
         if self.sni.is_some() {
             ffi::ctx_set_servername_callback::<crate::sni::SniHandler>(b);
+        }
+        if self.psk_client.is_some() {
+            ffi::ctx_set_psk_client_callback::<crate::psk::PskHandler>(b);
+        }
+        if let Some((_, hint)) = &self.psk_server {
+            ffi::ctx_set_psk_server_callback::<crate::psk::PskHandler>(b);
+            ffi::ctx_use_psk_identity_hint(b, hint.as_deref())?;
         }
         Ok(())
     }

@@ -93,6 +93,7 @@ pub mod manual;
 mod memory_bio;
 mod object;
 mod options;
+mod psk;
 mod rand;
 mod session;
 mod sni;
