@@ -68,7 +68,10 @@
 //   asyncio      SslStream: drives Conn over a tokio stream (feature tokio)
 //   listener     SslListener: accepts and wraps
 //   cert, legacy, session, options, memory_bio: what those take and give
-//   hooks        the trace and key-log callbacks (trace, keylog: their data)
+//   sni, psk     the server-name and PSK callbacks, and moving a connection
+//                to another context (set_context)
+//   hooks        the callbacks' storage on OpenSSL contexts and connections,
+//                the trace and key-log callbacks (trace, keylog: their data)
 //   version      TlsVersion
 //   error        SslError: Python's exceptions from OpenSSL's failures
 //   ffi          the only unsafe code: OpenSSL (and poll(2)) calls

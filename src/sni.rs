@@ -117,6 +117,41 @@ impl SslContext {
     /// handshake fails with a `handshake_failure` alert (server:
     /// `CALLBACK_FAILED`, client: `SSLV3_ALERT_HANDSHAKE_FAILURE`).
     /// Like every setting, it applies to connections wrapped afterwards.
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use sslwrap::{AlertDescription, SniConnection, SslContext, PROTOCOL_TLS_SERVER};
+    ///
+    /// # fn main() -> Result<(), sslwrap::SslError> {
+    /// let mut ctx = SslContext::new(PROTOCOL_TLS_SERVER)?;
+    /// let other = Arc::new(SslContext::new(PROTOCOL_TLS_SERVER)?); // its own certificate
+    /// ctx.set_sni_callback(Some(
+    ///     move |conn: &mut SniConnection<'_>, name: Option<&str>, _: &SslContext| match name {
+    ///         Some("other.example") => conn
+    ///             .set_context(&other)
+    ///             .map_err(|_| AlertDescription::InternalError),
+    ///         Some("forbidden.example") => Err(AlertDescription::AccessDenied),
+    ///         _ => Ok(()),
+    ///     },
+    /// ))?;
+    /// // Python: `ctx.sni_callback = None`.
+    /// type SniFn =
+    ///     fn(&mut SniConnection<'_>, Option<&str>, &SslContext) -> Result<(), AlertDescription>;
+    /// ctx.set_sni_callback(None::<SniFn>)?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
+    /// Python's `ThreadedTests.test_sni_callback_wrong_return_type` (a
+    /// callback returning `"foo"`, an internal_error alert) cannot be
+    /// written: the callback's type rules it out.
+    ///
+    /// ```compile_fail
+    /// use sslwrap::{SniConnection, SslContext, PROTOCOL_TLS_SERVER};
+    /// let mut ctx = SslContext::new(PROTOCOL_TLS_SERVER).unwrap();
+    /// ctx.set_sni_callback(Some(|_: &mut SniConnection<'_>, _: Option<&str>, _: &SslContext| "foo"))
+    ///     .unwrap();
+    /// ```
     pub fn set_sni_callback<F>(&mut self, f: Option<F>) -> Result<(), SslError>
     where
         F: Fn(&mut SniConnection<'_>, Option<&str>, &SslContext) -> Result<(), AlertDescription>
