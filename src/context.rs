@@ -321,8 +321,8 @@ pub(crate) struct ConnConfig {
     pub(crate) context_id: u64,
     pub(crate) check_hostname: bool,
     pub(crate) post_handshake_auth: bool,
-    /// A message callback or key log is set: connections watch for their
-    /// failures.
+    /// A callback (message, key log, server name, PSK) is set: connections
+    /// watch for their failures.
     pub(crate) hooks: bool,
 }
 

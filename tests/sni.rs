@@ -24,6 +24,9 @@ use sslwrap::{
 
 const TIMEOUT: Duration = Duration::from_secs(10);
 
+/// The callback's calls: the name, and whether it saw its own context.
+type Calls = Arc<Mutex<Vec<(Option<String>, bool)>>>;
+
 /// The type of a plain-function callback, to write "no callback".
 type SniFn =
     fn(&mut sslwrap::SniConnection<'_>, Option<&str>, &SslContext) -> Result<(), AlertDescription>;
@@ -162,7 +165,7 @@ fn test_sni_callback_refcycle() {
 fn test_sni_callback_threaded() {
     let (mut server, other, mut client) = sni_contexts();
     client.set_check_hostname(false).unwrap();
-    let calls: Arc<Mutex<Vec<(Option<String>, bool)>>> = Arc::default();
+    let calls: Calls = Arc::default();
     let seen = Arc::clone(&calls);
     let other = Arc::new(other);
     let target = Arc::clone(&other);
