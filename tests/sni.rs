@@ -485,3 +485,36 @@ fn listener_set_context() {
         assert_eq!(c.join().unwrap(), "fakehostname");
     });
 }
+
+/// `set_context` brings the new context's message callback and drops the
+/// old one's, as `_ssl.c`'s setter does (`SSL_set_msg_callback` after
+/// `SSL_set_SSL_CTX`); a connection recording its own trace keeps
+/// recording.
+#[test]
+fn set_context_follows_the_message_callback() {
+    let (server, _, client) = sni_contexts();
+    let count = Arc::new(AtomicUsize::new(0));
+    let counted = Arc::clone(&count);
+    let mut traced = SslContext::new(PROTOCOL_TLS_CLIENT).unwrap();
+    traced
+        .load_verify_locations(Some(&certdata("pycacert.pem")), None, None)
+        .unwrap();
+    traced.set_msg_callback(Some(move |_: &sslwrap::TraceEvent| {
+        counted.fetch_add(1, Ordering::SeqCst);
+    }));
+    let opts = WrapOptions::default().server_hostname("localhost");
+
+    // Wrapped without a callback, moved to the traced context: called.
+    let (mut c, mut s) = pair_with(&client, &server, opts.clone());
+    c.set_context(&traced).unwrap();
+    handshake(&mut c, &mut s).unwrap();
+    assert!(count.load(Ordering::SeqCst) > 0);
+
+    // Wrapped with it, moved away: not called; a recorded trace goes on.
+    count.store(0, Ordering::SeqCst);
+    let (mut c, mut s) = pair_with(&traced, &server, opts.trace(true));
+    c.set_context(&client).unwrap();
+    handshake(&mut c, &mut s).unwrap();
+    assert_eq!(count.load(Ordering::SeqCst), 0);
+    assert!(!c.handshake_trace().is_empty());
+}
