@@ -485,3 +485,32 @@ fn s_client_psk_to_server() {
         );
     }
 }
+
+/// The callbacks run inside the state machine: two sans-IO `SslObject`s
+/// make a TLS 1.3 PSK handshake too (no certificate anywhere).
+#[test]
+fn psk_between_sslobjects() {
+    let (mut client, mut server) = psk_contexts_without_cert(TlsVersion::TLSv1_3);
+    client
+        .set_psk_client_callback(Some(|_: Option<&str>| {
+            (Some("obj".to_owned()), PSK.to_vec())
+        }))
+        .unwrap();
+    server
+        .set_psk_server_callback(
+            Some(|id: Option<&str>| match id {
+                Some("obj") => PSK.to_vec(),
+                _ => Vec::new(),
+            }),
+            None,
+        )
+        .unwrap();
+    let (mut c, mut s) = common::memory::pair_with(&client, &server, WrapOptions::default());
+    common::memory::handshake(&mut c, &mut s).unwrap();
+    assert_eq!(c.version().as_deref(), Some("TLSv1.3"));
+    assert_eq!(s.getpeercert().unwrap(), None);
+    assert_eq!(
+        common::memory::send(&mut c, &mut s, b"over a PSK"),
+        b"over a PSK"
+    );
+}

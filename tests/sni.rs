@@ -518,3 +518,29 @@ fn set_context_follows_the_message_callback() {
     assert_eq!(count.load(Ordering::SeqCst), 0);
     assert!(!c.handshake_trace().is_empty());
 }
+
+/// An internationalised name reaches the callback as its A-label, as in
+/// Python 3.11 (`'xn--pythn-mua.org'` for `server_hostname='pythön.org'`,
+/// with `sni_callback` and `set_servername_callback` alike).
+#[test]
+fn sni_callback_gets_the_a_label() {
+    let (mut server, _, mut client) = sni_contexts();
+    client.set_check_hostname(false).unwrap();
+    let calls: Calls = Arc::default();
+    let seen = Arc::clone(&calls);
+    server
+        .set_servername_callback(Some(
+            move |_: &mut sslwrap::SniConnection<'_>, name: Option<&str>, _: &SslContext| {
+                seen.lock().unwrap().push((name.map(str::to_owned), true));
+                Ok(())
+            },
+        ))
+        .unwrap();
+    let (srv, cli) = connect(&server, &client, Some("pyth\u{f6}n.org"));
+    srv.unwrap();
+    cli.unwrap();
+    assert_eq!(
+        *calls.lock().unwrap(),
+        [(Some("xn--pythn-mua.org".to_owned()), true)]
+    );
+}
