@@ -28,11 +28,12 @@ use openssl::hash::MessageDigest;
 use openssl::ssl::{self, ErrorCode, ShutdownResult, ShutdownState, Ssl, SslContextRef};
 
 use crate::cert::PeerCert;
-use crate::context::{ConnConfig, Protocol};
+use crate::context::{ConnConfig, Protocol, SslContext};
 use crate::error::{Peer, SslError};
 use crate::ffi::{self, Failure, Tls, Transport};
 use crate::hooks;
 use crate::session::SslSession;
+use crate::sni;
 use crate::trace::{HandshakeSummary, TraceEvent};
 
 /// Why a step of the state machine did not complete.
@@ -248,6 +249,15 @@ impl<T: Transport> Conn<T> {
         self.checked(r)
     }
 
+    /// Python's `SSLSocket.context = ctx` (`SSL_set_SSL_CTX`): see
+    /// [`SniConnection::set_context`](crate::SniConnection::set_context).
+    pub(crate) fn set_context(&mut self, ctx: &SslContext) -> Result<(), SslError> {
+        sni::switch_context(self.tls.ssl_mut(), ctx)?;
+        // The new context's callbacks may fail during later steps.
+        self.hooks |= ctx.conn_config().hooks;
+        Ok(())
+    }
+
     /// Asks a TLS 1.3 client for its certificate now
     /// (`SSL_verify_client_post_handshake`).
     pub(crate) fn verify_client_post_handshake(&mut self) -> Result<(), SslError> {
@@ -314,7 +324,15 @@ impl<T> Conn<T> {
     }
 
     pub(crate) fn session(&self) -> Option<SslSession> {
-        SslSession::copy_of(self.tls.ssl().session()?, self.context_id)
+        let ssl = self.tls.ssl();
+        // Python tags a session with the socket's context of now (which the
+        // SNI callback or `set_context` may have changed).
+        let id = SslContext::id_of_openssl(ssl.ssl_context()).unwrap_or(self.context_id);
+        SslSession::copy_of(ssl.session()?, id)
+    }
+
+    pub(crate) fn context(&self) -> Option<SslContext> {
+        SslContext::of_openssl(self.tls.ssl().ssl_context())
     }
 
     pub(crate) fn session_reused(&self) -> bool {
@@ -559,6 +577,41 @@ macro_rules! inspection_methods {
         /// Python: `session_reused`. OpenSSL: `SSL_session_reused`.
         pub fn session_reused(&self) -> bool {
             self.$conn.session_reused()
+        }
+
+        /// The context the connection uses: the one it was wrapped with, or
+        /// the one an SNI callback or [`set_context`](Self::set_context)
+        /// moved it to since. `None` only when [`ssl_mut`](Self::ssl_mut)
+        /// gave it an OpenSSL context sslwrap did not build.
+        ///
+        /// Python: `SSLSocket.context`, `SSLObject.context`. OpenSSL:
+        /// `SSL_get_SSL_CTX`.
+        ///
+        /// The result shares the connection's OpenSSL context: wrapping
+        /// with it (unchanged) makes connections of the same context
+        /// (sessions resume between them), and its getters read the
+        /// settings that context was built from. Changing it changes a copy.
+        pub fn context(&self) -> Option<crate::SslContext> {
+            self.$conn.context()
+        }
+
+        /// Moves the connection to `ctx`, as an SNI callback does with
+        /// [`SniConnection::set_context`](crate::SniConnection::set_context).
+        ///
+        /// Python: `SSLSocket.context = ctx`, `SSLObject.context = ctx`.
+        /// OpenSSL: `SSL_set_SSL_CTX`.
+        ///
+        /// What changes is what `SSL_set_SSL_CTX` changes, as in Python:
+        /// the certificates and keys (and with them the security level),
+        /// the CA certificates that verify the peer, the ALPN protocols a
+        /// server selects from, the message and key-log callbacks and
+        /// what [`context`](Self::context) returns. What was copied into the
+        /// connection when it was wrapped stays: the verify mode and flags,
+        /// the options, versions and ciphers, the hostname to check. After
+        /// the handshake, only later renegotiations and the session's
+        /// context are affected.
+        pub fn set_context(&mut self, ctx: &crate::SslContext) -> Result<(), crate::SslError> {
+            self.$conn.set_context(ctx)
         }
 
         /// Whether this is the server side. Python: `server_side`.

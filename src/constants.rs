@@ -78,8 +78,14 @@ pub fn openssl_version_info() -> (u32, u32, u32, u32, u32) {
     (byte(28), byte(20), byte(12), byte(4), (n & 0xf) as u32)
 }
 
-/// Python: `ssl.HAS_SNI`: server name indication is available.
+/// Python: `ssl.HAS_SNI`: server name indication is available
+/// ([`SslContext::set_sni_callback`](crate::SslContext::set_sni_callback)).
 pub const HAS_SNI: bool = true;
+/// Python 3.13: `ssl.HAS_PSK`: pre-shared-key handshakes are available
+/// ([`SslContext::set_psk_client_callback`](crate::SslContext::set_psk_client_callback),
+/// [`SslContext::set_psk_server_callback`](crate::SslContext::set_psk_server_callback));
+/// OpenSSL: built without `OPENSSL_NO_PSK` (sslwrap requires it).
+pub const HAS_PSK: bool = true;
 /// Python: `ssl.HAS_ALPN`: ALPN is available
 /// ([`SslContext::set_alpn_protocols`](crate::SslContext::set_alpn_protocols)).
 pub const HAS_ALPN: bool = true;

@@ -396,13 +396,14 @@ pub(crate) struct ConnConfig {
     pub(crate) context_id: u64,
     pub(crate) check_hostname: bool,
     pub(crate) post_handshake_auth: bool,
-    /// A message callback or key log is set: connections watch for their
-    /// failures.
+    /// A callback (message, key log, server name, PSK) is set: connections
+    /// watch for their failures.
     pub(crate) hooks: bool,
 }
 
 /// Everything an [`SslContext`] is configured with, as plain data; the
 /// OpenSSL context is built from it (see the module docs).
+#[derive(Clone)]
 struct Settings {
     protocol: Protocol,
     verify_mode: VerifyMode,
@@ -437,7 +438,7 @@ struct Settings {
     /// `NEVER_CHECK_SUBJECT` when `hostname_checks_common_name` is off.
     host_flags: X509CheckFlags,
     /// DH parameters from `load_dh_params`.
-    dh_params: Option<Dh<Params>>,
+    dh_params: Option<Arc<Dh<Params>>>,
     /// The user's hook on the OpenSSL context (`set_openssl_configurator`),
     /// run last by every build.
     configurator: Option<Configurator>,
@@ -447,10 +448,10 @@ struct Settings {
 }
 
 /// The CA certificates, CRLs and hashed directories loaded so far.
-#[derive(Default)]
+#[derive(Default, Clone)]
 struct Trust {
     certs: Vec<X509>,
-    crls: Vec<X509Crl>,
+    crls: Vec<Arc<X509Crl>>,
     dirs: Vec<String>,
     /// The certificate Python's `X509_STORE` holds last, unsorted: set when
     /// the last addition pushed a new certificate, cleared when it added a
@@ -474,7 +475,7 @@ impl Trust {
         if !crls.is_empty() {
             self.tail = None;
         }
-        self.crls.extend(crls);
+        self.crls.extend(crls.into_iter().map(Arc::new));
     }
 
     /// The certificates in the order Python's `X509_STORE_get0_objects`
@@ -506,6 +507,7 @@ impl Trust {
 }
 
 /// The certificate, its chain and private key from `load_cert_chain`.
+#[derive(Clone)]
 struct CertChain {
     cert: X509,
     chain: Vec<X509>,
@@ -1035,7 +1037,7 @@ impl SslContext {
         probe
             .set_tmp_dh(&dh)
             .map_err(|e| SslError::from_stack(e, None).with_filename(path))?;
-        self.settings_mut().dh_params = Some(dh);
+        self.settings_mut().dh_params = Some(Arc::new(dh));
         Ok(())
     }
 
@@ -1429,10 +1431,51 @@ impl SslContext {
         if let Some(ctx) = self.built.get() {
             return Ok(ctx);
         }
-        let ctx = self.settings.build()?;
+        let ctx = self.settings.build(self.id)?;
         // Two threads may build at once; either result is the same.
         Ok(self.built.get_or_init(|| ctx))
     }
+
+    /// The context an OpenSSL context was built from, sharing it (what a
+    /// connection's `context()` returns); `None` for one sslwrap did not
+    /// build.
+    pub(crate) fn of_openssl(ctx: &openssl::ssl::SslContextRef) -> Option<SslContext> {
+        let origin = ctx.ex_data(origin_index().ok()?)?;
+        Some(SslContext {
+            id: origin.id,
+            settings: origin.settings.clone(),
+            built: OnceLock::from(ctx.to_owned()),
+        })
+    }
+
+    /// The context's callbacks.
+    pub(crate) fn hooks(&self) -> &CtxHooks {
+        &self.settings.hooks
+    }
+
+    /// The context's callbacks, to change (connections wrapped afterwards
+    /// get the change).
+    pub(crate) fn hooks_mut(&mut self) -> &mut CtxHooks {
+        &mut self.settings_mut().hooks
+    }
+
+    /// The identity of the context an OpenSSL context was built from.
+    pub(crate) fn id_of_openssl(ctx: &openssl::ssl::SslContextRef) -> Option<u64> {
+        Some(ctx.ex_data(origin_index().ok()?)?.id)
+    }
+}
+
+/// Where a built OpenSSL context keeps the settings it was built from
+/// (`SSL_CTX` ex_data), for a connection's `context()`.
+fn origin_index(
+) -> Result<openssl::ex_data::Index<openssl::ssl::SslContext, SslContext>, ErrorStack> {
+    static INDEX: OnceLock<openssl::ex_data::Index<openssl::ssl::SslContext, SslContext>> =
+        OnceLock::new();
+    if let Some(i) = INDEX.get() {
+        return Ok(*i);
+    }
+    let i = openssl::ssl::SslContext::new_ex_index()?;
+    Ok(*INDEX.get_or_init(|| i))
 }
 
 /// The settings of the beyond-Python modules (`configurator.rs`,
@@ -1541,7 +1584,7 @@ pub fn create_default_context(purpose: Purpose) -> Result<SslContext, SslError> 
 
 impl Settings {
     /// A fresh OpenSSL context configured as these settings say.
-    fn build(&self) -> Result<openssl::ssl::SslContext, SslError> {
+    fn build(&self, id: u64) -> Result<openssl::ssl::SslContext, SslError> {
         let mut b = SslContextBuilder::new(method(self.protocol))?;
         b.clear_options(SslOptions::from_bits_retain(!0));
         b.set_options(SslOptions::from_bits_retain(self.options.bits()));
@@ -1560,7 +1603,11 @@ impl Settings {
         b.set_mode(
             SslMode::RELEASE_BUFFERS | SslMode::ACCEPT_MOVING_WRITE_BUFFER | SslMode::AUTO_RETRY,
         );
-        b.set_session_id_context(SID_CTX)?;
+        // A PSK client leaves it empty: OpenSSL's TLS 1.3 session for the
+        // key has none, and a client refuses a PSK the server accepted when
+        // they differ (`psk.rs`).
+        let psk_client = self.hooks.psk_client.is_some() && self.protocol != Protocol::TlsServer;
+        b.set_session_id_context(if psk_client { b"" } else { SID_CTX })?;
         b.set_verify(match self.verify_mode {
             VerifyMode::CertNone => SslVerifyMode::NONE,
             VerifyMode::CertOptional => SslVerifyMode::PEER,
@@ -1611,6 +1658,13 @@ impl Settings {
         if let Some(cache) = &self.session_cache {
             cache.install(&mut b, self.protocol)?;
         }
+        let origin = SslContext {
+            id,
+            settings: self.clone(),
+            built: OnceLock::new(),
+        };
+        b.set_ex_data(origin_index()?, origin);
+        // The user's hook runs last, after everything sslwrap sets.
         crate::configurator::apply(self.configurator.as_ref(), &mut b)?;
         Ok(b.build())
     }

@@ -11,6 +11,7 @@
 //! `do_handshake`).
 
 use std::any::Any;
+use std::ffi::CString;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::{Arc, OnceLock};
 
@@ -34,16 +35,30 @@ pub(crate) struct CtxHooks {
     pub(crate) msg: Option<MsgCallback>,
     pub(crate) keylog_file: Option<Arc<KeylogFile>>,
     pub(crate) keylog: Option<KeylogCallback>,
+    /// `set_sni_callback` (see `sni.rs`).
+    pub(crate) sni: Option<crate::sni::SniCallback>,
+    /// `set_psk_client_callback` (see `psk.rs`).
+    pub(crate) psk_client: Option<crate::psk::PskClientCallback>,
+    /// `set_psk_server_callback` and its identity hint (see `psk.rs`).
+    pub(crate) psk_server: Option<(crate::psk::PskServerCallback, Option<CString>)>,
 }
 
 impl CtxHooks {
     /// Whether any callback is set (then connections watch for failures).
     pub(crate) fn any(&self) -> bool {
-        self.msg.is_some() || self.keylog_file.is_some() || self.keylog.is_some()
+        self.msg.is_some()
+            || self.keylog_file.is_some()
+            || self.keylog.is_some()
+            || self.sni.is_some()
+            || self.psk_client.is_some()
+            || self.psk_server.is_some()
     }
 
     /// Stores the callbacks on `b` and installs the trampolines they need
-    /// (`SSL_CTX_set_msg_callback`, `SSL_CTX_set_keylog_callback`).
+    /// (`SSL_CTX_set_msg_callback`, `SSL_CTX_set_keylog_callback`,
+    /// `SSL_CTX_set_tlsext_servername_callback`,
+    /// `SSL_CTX_set_psk_client_callback`, `SSL_CTX_set_psk_server_callback`
+    /// with `SSL_CTX_use_psk_identity_hint`).
     pub(crate) fn install(&self, b: &mut SslContextBuilder) -> Result<(), ErrorStack> {
         if !self.any() {
             return Ok(());
@@ -54,6 +69,16 @@ impl CtxHooks {
         }
         if self.keylog_file.is_some() || self.keylog.is_some() {
             ffi::ctx_set_keylog_callback::<Keylogger>(b);
+        }
+        if self.sni.is_some() {
+            ffi::ctx_set_servername_callback::<crate::sni::SniHandler>(b);
+        }
+        if self.psk_client.is_some() {
+            ffi::ctx_set_psk_client_callback::<crate::psk::PskHandler>(b);
+        }
+        if let Some((_, hint)) = &self.psk_server {
+            ffi::ctx_set_psk_server_callback::<crate::psk::PskHandler>(b);
+            ffi::ctx_use_psk_identity_hint(b, hint.as_deref())?;
         }
         Ok(())
     }
@@ -80,6 +105,26 @@ pub(crate) fn attach(ssl: &mut SslRef, record: bool) -> Result<(), ErrorStack> {
     ssl.set_ex_data(conn_index()?, hooks);
     if record {
         ffi::ssl_set_msg_callback::<Tracer>(ssl);
+    }
+    Ok(())
+}
+
+/// After `ssl` moved to another context (`SSL_set_SSL_CTX`): what
+/// `_ssl.c`'s context setter adds (the new context's message callback, or
+/// none, `SSL_set_msg_callback`; a connection recording its trace keeps
+/// recording), and a place for the failures of the new context's callbacks
+/// when `ssl` had none.
+pub(crate) fn after_switch(ssl: &mut SslRef) -> Result<(), ErrorStack> {
+    let hooks = ctx_hooks(ssl).unwrap_or_default();
+    let index = conn_index()?;
+    if hooks.any() && ssl.ex_data(index).is_none() {
+        ssl.set_ex_data(index, ConnHooks::default());
+    }
+    let recording = ssl.ex_data(index).is_some_and(|h| h.events.is_some());
+    if hooks.msg.is_some() || recording {
+        ffi::ssl_set_msg_callback::<Tracer>(ssl);
+    } else {
+        ffi::ssl_clear_msg_callback(ssl);
     }
     Ok(())
 }
@@ -136,7 +181,7 @@ fn conn_index() -> Result<Index<Ssl, ConnHooks>, ErrorStack> {
 }
 
 /// The context's hooks, as its OpenSSL context keeps them.
-fn ctx_hooks(ssl: &SslRef) -> Option<CtxHooks> {
+pub(crate) fn ctx_hooks(ssl: &SslRef) -> Option<CtxHooks> {
     ssl.ssl_context().ex_data(ctx_index().ok()?).cloned()
 }
 

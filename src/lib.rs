@@ -70,7 +70,10 @@
 //   asyncio      SslStream: drives Conn over a tokio stream (feature tokio)
 //   listener     SslListener: accepts and wraps
 //   cert, legacy, session, options, memory_bio: what those take and give
-//   hooks        the trace and key-log callbacks (trace, keylog: their data)
+//   sni, psk     the server-name and PSK callbacks, and moving a connection
+//                to another context (set_context)
+//   hooks        the callbacks' storage on OpenSSL contexts and connections,
+//                the trace and key-log callbacks (trace, keylog: their data)
 //   configurator, session_cache  beyond Python: the user's hook on the
 //                OpenSSL context, the client session cache
 //   version      TlsVersion
@@ -98,9 +101,11 @@ pub mod manual;
 mod memory_bio;
 mod object;
 mod options;
+mod psk;
 mod rand;
 mod session;
 mod session_cache;
+mod sni;
 mod socket;
 #[cfg(feature = "testing")]
 pub mod testing;
@@ -125,6 +130,7 @@ pub use object::SslObject;
 pub use options::WrapOptions;
 pub use rand::{rand_add, rand_bytes, rand_status};
 pub use session::SslSession;
+pub use sni::SniConnection;
 pub use socket::SslSocket;
 pub use trace::{
     AlertDescription, AlertLevel, ContentType, Direction, HandshakeSummary, HandshakeType,

@@ -19,8 +19,11 @@ impl SslContext {
     /// followed by `accept()`. OpenSSL: as [`wrap_socket`](Self::wrap_socket)
     /// with `SSL_set_accept_state`.
     ///
-    /// The listener uses the context as it is now; later changes to `self`
-    /// do not reach it (Python's would see them).
+    /// The listener uses the context as it is now: later changes to `self`
+    /// reach it when given again with [`SslListener::set_context`] (Python's
+    /// listening socket sees them at once, since the context object is
+    /// shared; here the settings are `&mut` and the listener keeps what it
+    /// was given, so that accepting in other threads stays sound).
     pub fn wrap_listener(&self, listener: TcpListener) -> SslListener {
         let ctx = self.built().cloned();
         SslListener::new(listener, ctx, self.conn_config())
@@ -64,6 +67,28 @@ impl SslListener {
             handshake_timeout: None,
             trace: false,
         }
+    }
+
+    /// Wraps the connections accepted from now on with `ctx` (as it is
+    /// now); connections accepted before keep theirs.
+    ///
+    /// Python: `SSLSocket.context = ctx` on a listening socket (which sets
+    /// the context its `accept()` wraps with). OpenSSL: the `SSL_CTX` of
+    /// the next `SSL_new`.
+    pub fn set_context(&mut self, ctx: &SslContext) {
+        self.ctx = ctx
+            .built()
+            .cloned()
+            .map_err(|e| e.openssl_errors().cloned().unwrap_or_else(ErrorStack::get));
+        self.config = ctx.conn_config();
+    }
+
+    /// The context accepted connections are wrapped with; `None` when it
+    /// could not be built (then `accept` reports the error).
+    ///
+    /// Python: `SSLSocket.context` of a listening socket.
+    pub fn context(&self) -> Option<SslContext> {
+        SslContext::of_openssl(self.ctx.as_ref().ok()?)
     }
 
     /// Whether `accept` runs the handshake (default `true`, as Python's

@@ -1,7 +1,9 @@
 //! The C entry points of sslwrap's own callbacks on an `SSL`: the message
 //! callback (`SSL_CTX_set_msg_callback`, `SSL_set_msg_callback`) behind the
-//! handshake trace, and the key-log callback
-//! (`SSL_CTX_set_keylog_callback`).
+//! handshake trace, the key-log callback (`SSL_CTX_set_keylog_callback`),
+//! the server-name callback (`SSL_CTX_set_tlsext_servername_callback`) and
+//! the PSK callbacks (`SSL_CTX_set_psk_client_callback`,
+//! `SSL_CTX_set_psk_server_callback`).
 //!
 //! Each trampoline hands OpenSSL's arguments, as safe Rust values, to a
 //! handler type implemented above this module (`trace.rs`, `keylog.rs`),
@@ -10,11 +12,11 @@
 //! the `catch_unwind` here is the last line.
 
 use std::ffi::CStr;
-use std::os::raw::{c_char, c_int, c_void};
+use std::os::raw::{c_char, c_int, c_uchar, c_uint, c_void};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use foreign_types::ForeignTypeRef;
-use openssl::ssl::{SslContextBuilder, SslRef};
+use openssl::ssl::{SslContextBuilder, SslContextRef, SslRef};
 use openssl_sys as sys;
 
 /// OpenSSL's message callback type.
@@ -40,6 +42,62 @@ pub(crate) trait MsgHandler {
 /// newline.
 pub(crate) trait KeylogHandler {
     fn on_line(ssl: &mut SslRef, line: &str);
+}
+
+/// What a server-name callback receives: the connection and the context
+/// the callback was set on. `Err(alert)` fails the handshake with that
+/// alert (`SSL_TLSEXT_ERR_ALERT_FATAL`).
+pub(crate) trait SniHandler {
+    fn on_servername(ssl: &mut SslRef, ctx: &SslContextRef) -> Result<(), u8>;
+}
+
+/// What the PSK callbacks receive and give: the identity hint (client) or
+/// identity (server) as OpenSSL passes it, `None` when absent or empty;
+/// the handler writes the identity (client, NUL-terminated by this module)
+/// and the key, and returns the key's length, `0` to fail the handshake.
+pub(crate) trait PskHandler {
+    /// `identity` has room for `identity.len() - 1` bytes and the NUL.
+    fn on_client(
+        ssl: &mut SslRef,
+        hint: Option<&[u8]>,
+        identity: &mut [u8],
+        psk: &mut [u8],
+    ) -> usize;
+    fn on_server(ssl: &mut SslRef, identity: Option<&[u8]>, psk: &mut [u8]) -> usize;
+}
+
+/// `SSL_CTX_set_tlsext_servername_callback`, with the context itself as the
+/// argument: OpenSSL calls the callback of the context a connection was
+/// made from (its `session_ctx`), whatever `SSL_set_SSL_CTX` did since,
+/// and `H` is told which one that is.
+pub(crate) fn ctx_set_servername_callback<H: SniHandler>(ctx: &mut SslContextBuilder) {
+    let ptr = ctx.as_ptr();
+    // SAFETY: `ctx` is a live SSL_CTX; the callback has OpenSSL's signature.
+    // The argument is the SSL_CTX itself, which every SSL whose handshake
+    // can call the callback holds a reference to (as its session_ctx), so
+    // it is live whenever the callback runs.
+    unsafe {
+        sys::SSL_CTX_set_tlsext_servername_callback__fixed_rust(ptr, Some(sni_trampoline::<H>));
+        sys::SSL_CTX_set_tlsext_servername_arg(ptr, ptr as *mut c_void);
+    }
+}
+
+/// `SSL_CTX_set_psk_client_callback`.
+pub(crate) fn ctx_set_psk_client_callback<H: PskHandler>(ctx: &mut SslContextBuilder) {
+    // SAFETY: `ctx` is a live SSL_CTX; the callback has OpenSSL's signature.
+    unsafe { sys::SSL_CTX_set_psk_client_callback(ctx.as_ptr(), Some(psk_client_trampoline::<H>)) }
+}
+
+/// `SSL_CTX_set_psk_server_callback`.
+pub(crate) fn ctx_set_psk_server_callback<H: PskHandler>(ctx: &mut SslContextBuilder) {
+    // SAFETY: `ctx` is a live SSL_CTX; the callback has OpenSSL's signature.
+    unsafe { sys::SSL_CTX_set_psk_server_callback(ctx.as_ptr(), Some(psk_server_trampoline::<H>)) }
+}
+
+/// `SSL_set_msg_callback(ssl, NULL)`: this connection reports no messages.
+pub(crate) fn ssl_clear_msg_callback(ssl: &mut SslRef) {
+    // SAFETY: `ssl` is a live SSL; NULL removes the callback.
+    unsafe { SSL_set_msg_callback(ssl.as_ptr(), None) }
 }
 
 /// `SSL_CTX_set_msg_callback`: every connection of the context reports to
@@ -108,4 +166,88 @@ unsafe extern "C" fn keylog_trampoline<H: KeylogHandler>(
         let ssl = unsafe { SslRef::from_ptr_mut(ssl as *mut sys::SSL) };
         H::on_line(ssl, line);
     }));
+}
+
+unsafe extern "C" fn sni_trampoline<H: SniHandler>(
+    ssl: *mut sys::SSL,
+    al: *mut c_int,
+    arg: *mut c_void,
+) -> c_int {
+    if ssl.is_null() || al.is_null() || arg.is_null() {
+        return sys::SSL_TLSEXT_ERR_OK;
+    }
+    let outcome = catch_unwind(AssertUnwindSafe(|| {
+        // SAFETY: as in `msg_trampoline`: called from inside an SSL_* call
+        // made through `&mut` access to this SSL.
+        let ssl = unsafe { SslRef::from_ptr_mut(ssl) };
+        // SAFETY: `arg` is the SSL_CTX set in `ctx_set_servername_callback`,
+        // live while the SSL (which references it) is.
+        let ctx = unsafe { SslContextRef::from_ptr(arg as *mut sys::SSL_CTX) };
+        H::on_servername(ssl, ctx)
+    }));
+    // The handler catches the user's panics; a panic of its own still
+    // fails the handshake, as an internal error.
+    let alert = match outcome {
+        Ok(Ok(())) => return sys::SSL_TLSEXT_ERR_OK,
+        Ok(Err(alert)) => c_int::from(alert),
+        Err(_) => sys::SSL_AD_INTERNAL_ERROR,
+    };
+    // SAFETY: `al` points at OpenSSL's alert slot for this call.
+    unsafe { *al = alert };
+    sys::SSL_TLSEXT_ERR_ALERT_FATAL
+}
+
+extern "C" fn psk_client_trampoline<H: PskHandler>(
+    ssl: *mut sys::SSL,
+    hint: *const c_char,
+    identity: *mut c_char,
+    max_identity_len: c_uint,
+    psk: *mut c_uchar,
+    max_psk_len: c_uint,
+) -> c_uint {
+    if ssl.is_null() || identity.is_null() || psk.is_null() || max_identity_len == 0 {
+        return 0;
+    }
+    catch_unwind(AssertUnwindSafe(|| {
+        // SAFETY: as in `msg_trampoline`.
+        let ssl = unsafe { SslRef::from_ptr_mut(ssl) };
+        // SAFETY: a non-null hint is a NUL-terminated string valid for the
+        // call.
+        let hint = (!hint.is_null()).then(|| unsafe { CStr::from_ptr(hint) }.to_bytes());
+        // SAFETY: OpenSSL passes writable buffers of these lengths, valid
+        // for the call and not otherwise referenced during it.
+        let (identity, psk) = unsafe {
+            (
+                std::slice::from_raw_parts_mut(identity as *mut u8, max_identity_len as usize),
+                std::slice::from_raw_parts_mut(psk, max_psk_len as usize),
+            )
+        };
+        let n = H::on_client(ssl, hint.filter(|h| !h.is_empty()), identity, psk);
+        c_uint::try_from(n).unwrap_or(0)
+    }))
+    .unwrap_or(0)
+}
+
+extern "C" fn psk_server_trampoline<H: PskHandler>(
+    ssl: *mut sys::SSL,
+    identity: *const c_char,
+    psk: *mut c_uchar,
+    max_psk_len: c_uint,
+) -> c_uint {
+    if ssl.is_null() || psk.is_null() {
+        return 0;
+    }
+    catch_unwind(AssertUnwindSafe(|| {
+        // SAFETY: as in `msg_trampoline`.
+        let ssl = unsafe { SslRef::from_ptr_mut(ssl) };
+        // SAFETY: a non-null identity is a NUL-terminated string valid for
+        // the call.
+        let identity =
+            (!identity.is_null()).then(|| unsafe { CStr::from_ptr(identity) }.to_bytes());
+        // SAFETY: OpenSSL passes a writable buffer of this length.
+        let psk = unsafe { std::slice::from_raw_parts_mut(psk, max_psk_len as usize) };
+        let n = H::on_server(ssl, identity.filter(|i| !i.is_empty()), psk);
+        c_uint::try_from(n).unwrap_or(0)
+    }))
+    .unwrap_or(0)
 }

@@ -12,8 +12,8 @@
 //! Layout: one file per OpenSSL area, functions sorted by the C name they
 //! wrap: `tls` (an `SSL` attached to its BIOs: handshake, read, write,
 //! shutdown), `bio` (the BIO over a Rust stream), `async_io` (that stream
-//! polled with a task context, feature `tokio`), `callbacks` (the message
-//! and key-log callbacks), `mem` (memory BIOs),
+//! polled with a task context, feature `tokio`), `callbacks` (the message,
+//! key-log, server-name and PSK callbacks), `mem` (memory BIOs),
 //! `os` (`poll(2)` for socket timeouts), `session` (`SSL_SESSION_*`, the info callback), `ssl` (`SSL_*`,
 //! `SSL_CTX_*`), `store` (`X509_STORE_*`, reading `cadata` certificates),
 //! `x509` (`X509_*`, `GENERAL_NAME`, `ASN1_*`, reading a PEM certificate
@@ -42,7 +42,9 @@ pub(crate) use self::async_io::{
 };
 pub(crate) use self::bio::StreamTransport;
 pub(crate) use self::callbacks::{
-    ctx_set_keylog_callback, ctx_set_msg_callback, ssl_set_msg_callback, KeylogHandler, MsgHandler,
+    ctx_set_keylog_callback, ctx_set_msg_callback, ctx_set_psk_client_callback,
+    ctx_set_psk_server_callback, ctx_set_servername_callback, ssl_clear_msg_callback,
+    ssl_set_msg_callback, KeylogHandler, MsgHandler, PskHandler, SniHandler,
 };
 pub(crate) use self::mem::{MemBio, MemBioRef, MemTransport};
 pub(crate) use self::os::poll_fd;

@@ -24,6 +24,7 @@ extern "C" {
     fn SSL_get_current_compression(ssl: *const sys::SSL) -> *const c_void;
     fn SSL_COMP_get_name(comp: *const c_void) -> *const c_char;
     fn OBJ_ln2nid(ln: *const c_char) -> c_int;
+    fn SSL_CTX_use_psk_identity_hint(ctx: *mut sys::SSL_CTX, hint: *const c_char) -> c_int;
 }
 
 /// OpenSSL's `SSL_verify_cb`.
@@ -131,6 +132,18 @@ pub(crate) fn ctx_use_private_key_file(
         // outlives the call.
         cvt(unsafe { sys::SSL_CTX_use_PrivateKey_file(ctx, path.as_ptr(), sys::SSL_FILETYPE_PEM) })
     })
+}
+
+/// `SSL_CTX_use_psk_identity_hint`: the hint a TLS 1.2 PSK server sends
+/// (`None`: none). Fails when it is longer than OpenSSL allows.
+pub(crate) fn ctx_use_psk_identity_hint(
+    ctx: &mut SslContextBuilder,
+    hint: Option<&CStr>,
+) -> Result<(), ErrorStack> {
+    let ptr = hint.map_or(std::ptr::null(), CStr::as_ptr);
+    // SAFETY: `ctx` is a live SSL_CTX; a non-null `ptr` is NUL-terminated
+    // and OpenSSL copies it.
+    cvt(unsafe { SSL_CTX_use_psk_identity_hint(ctx.as_ptr(), ptr) }).map(|_| ())
 }
 
 /// `SSL_get_ciphers` and `SSL_get_client_ciphers`: the connection's own

@@ -50,7 +50,12 @@
 //! one until the next change. That makes changing a context sound while
 //! sockets wrapped earlier handshake in other threads, where Python relies
 //! on the GIL. A listener from [`SslContext::wrap_listener`] keeps the
-//! context as it was when wrapped.
+//! context as it was when wrapped; [`SslListener::set_context`] gives it
+//! the context as it is now (Python: `listening_sock.context = ctx`), for
+//! the connections it accepts afterwards. A connection moves to another
+//! context only by [`SslSocket::set_context`] (or an SNI callback's
+//! [`SniConnection::set_context`]), which is OpenSSL's `SSL_set_SSL_CTX`,
+//! as in Python.
 
 #[allow(unused_imports)]
 use crate::*;

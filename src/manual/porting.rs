@@ -78,6 +78,52 @@
 //! | `str(e)` | `e.to_string()` (without the `(_ssl.c:NNNN)` tail) |
 //! | `except ssl.SSLWantReadError:` (non-blocking) | [`SslErrorKind::WantRead`] (`io::ErrorKind::WouldBlock` through `io::Read`) |
 //! | `except TimeoutError:` | [`SslErrorKind::Timeout`] (`io::ErrorKind::TimedOut`) |
+//! | `ctx.protocol` | [`SslContext::protocol`] |
+//! | `ctx.maximum_version = v` | [`SslContext::set_maximum_version`], [`SslContext::maximum_version`] |
+//! | `ctx.hostname_checks_common_name = False` | [`SslContext::set_hostname_checks_common_name`], [`SslContext::hostname_checks_common_name`] |
+//! | `ctx.security_level` | [`SslContext::security_level`] (set with `@SECLEVEL=n` in [`SslContext::set_ciphers`], as in Python) |
+//! | `ctx.num_tickets = n` | [`SslContext::set_num_tickets`], [`SslContext::num_tickets`] |
+//! | `ctx.load_dh_params(path)` | [`SslContext::load_dh_params`] |
+//! | `ctx.get_ca_certs()`, `ctx.get_ca_certs(True)` | [`SslContext::get_ca_certs`], [`SslContext::get_ca_certs_der`] |
+//! | `ctx.get_ciphers()` | [`SslContext::get_ciphers`] ([`CipherInfo`]) |
+//! | `ctx.session_stats()` | [`SslContext::session_stats`] ([`SessionStats`]) |
+//! | `ctx.set_ciphersuites(s)` (3.15) | [`SslContext::set_ciphersuites`] |
+//! | `ctx.set_groups(g)`, `ctx.get_groups()` (3.15) | [`SslContext::set_groups`], [`SslContext::get_groups`] |
+//! | `ctx.sni_callback = f`, `ctx.set_servername_callback(f)` | [`SslContext::set_sni_callback`], [`SslContext::set_servername_callback`]; `f` gets a [`SniConnection`] |
+//! | `sock.context = other` in the SNI callback; `s.context`, `s.context = ctx`, `obj.context` | [`SniConnection::set_context`]; [`SslSocket::context`], [`SslSocket::set_context`] (also on `SslObject` and `asyncio::SslStream`); [`SslListener::set_context`] |
+//! | `ctx.set_psk_client_callback(cb)`, `ctx.set_psk_server_callback(cb, hint)` (3.13) | [`SslContext::set_psk_client_callback`], [`SslContext::set_psk_server_callback`] |
+//! | `ctx.set_npn_protocols(p)`, `s.selected_npn_protocol()`, `obj.selected_npn_protocol()`, `ssl.HAS_NPN` | none: NPN is gone from OpenSSL's TLS 1.3 and deprecated in Python (which returns `None`); use ALPN. [`HAS_NPN`] is `false` |
+//! | `ctx.sslsocket_class`, `ctx.sslobject_class` | none: Python's hooks for subclasses; wrap an [`SslSocket`] or [`SslObject`] in a type of your own |
+//! | `s.verify_client_post_handshake()`, `obj.verify_client_post_handshake()` | [`SslSocket::verify_client_post_handshake`], [`SslObject::verify_client_post_handshake`] |
+//! | `s.read(n)`, `s.write(b)`, `s.recv_into(buf)` | `io::Read::read` / `io::Write::write` on [`SslSocket`] (or [`SslSocket::recv`], [`SslSocket::send`]) |
+//! | `s.makefile()` | `std::io::BufReader::new(&mut s)` / `BufWriter` (an `SslSocket` is `io::Read + io::Write`) |
+//! | `s.shutdown(how)` | [`SslSocket::shutdown_tls`] (close_notify), then `s.get_ref().shutdown(how)` |
+//! | `s.detach()` | [`SslSocket::into_inner`] (the stream, no TLS shutdown) |
+//! | `s.compression()`, `obj.compression()` | none: always `None` with OpenSSL 3, which has no TLS compression (`OP_NO_COMPRESSION` is set) |
+//! | `s.timeout` | [`SslSocket::gettimeout`] |
+//! | `s.accept()` | [`SslListener::accept`] |
+//! | `s.bind(a)`, `s.listen(n)`, `s.connect(a)`, `s.connect_ex(a)` | on the `std::net` socket before wrapping: `TcpListener::bind`, `TcpStream::connect` |
+//! | `s.fileno()`, `s.family`, `s.type`, `s.proto`, `s.getpeername()`, `s.getsockname()`, `s.getsockopt(…)`, `s.setsockopt(…)`, `s.getblocking()`, `s.get_inheritable()`, `s.set_inheritable(b)`, `s.dup()` | on the stream: [`SslSocket::get_ref`] (`as_raw_fd`, `peer_addr`, `local_addr`, `try_clone`, the `socket2` crate for options); a duplicate carries no TLS state, as in Python |
+//! | `s.recvfrom(n)`, `s.recvfrom_into(b)`, `s.sendto(b, a)`, `s.recvmsg(n)`, `s.recvmsg_into(b)`, `s.sendmsg(b)`, `s.sendmsg_afalg(…)` | none: Python raises `ValueError` or `NotImplementedError` for them on an `SSLSocket` |
+//! | `ssl.SSLSocket`, `ssl.SSLObject`, `ssl.SSLSession`, `ssl.MemoryBIO` | [`SslSocket`], [`SslObject`], [`SslSession`], [`MemoryBio`] |
+//! | `ssl.CERT_NONE`, `ssl.CERT_OPTIONAL`, `ssl.CERT_REQUIRED`, `ssl.VerifyMode` | [`CERT_NONE`], [`CERT_OPTIONAL`], [`CERT_REQUIRED`] of [`VerifyMode`] |
+//! | `ssl.PROTOCOL_TLS`, `ssl.PROTOCOL_SSLv23`, `ssl.PROTOCOL_TLS_CLIENT`, `ssl.PROTOCOL_TLS_SERVER` | [`PROTOCOL_TLS`] (`PROTOCOL_SSLv23` is its old alias), [`PROTOCOL_TLS_CLIENT`], [`PROTOCOL_TLS_SERVER`] of [`Protocol`] |
+//! | `ssl.PROTOCOL_TLSv1`, `ssl.PROTOCOL_TLSv1_1`, `ssl.PROTOCOL_TLSv1_2` | none: deprecated fixed-version methods; [`PROTOCOL_TLS_CLIENT`] or [`PROTOCOL_TLS_SERVER`] with [`SslContext::set_minimum_version`] and [`SslContext::set_maximum_version`] |
+//! | `ssl.get_protocol_name(p)` | none (an undocumented helper); `format!("{p:?}")` of a [`Protocol`] |
+//! | `ssl.OP_ALL`, `ssl.OP_CIPHER_SERVER_PREFERENCE`, `ssl.OP_ENABLE_MIDDLEBOX_COMPAT`, `ssl.OP_IGNORE_UNEXPECTED_EOF`, `ssl.OP_NO_COMPRESSION`, `ssl.OP_NO_RENEGOTIATION`, `ssl.OP_NO_SSLv2`, `ssl.OP_NO_SSLv3`, `ssl.OP_NO_TICKET`, `ssl.OP_NO_TLSv1`, `ssl.OP_NO_TLSv1_1`, `ssl.OP_NO_TLSv1_2`, `ssl.OP_NO_TLSv1_3`, `ssl.OP_SINGLE_DH_USE`, `ssl.OP_SINGLE_ECDH_USE`, `ssl.Options` | the constants of the same names at the crate root, of [`Options`] |
+//! | `ssl.VERIFY_ALLOW_PROXY_CERTS`, `ssl.VERIFY_CRL_CHECK_CHAIN`, `ssl.VERIFY_CRL_CHECK_LEAF`, `ssl.VERIFY_DEFAULT`, `ssl.VERIFY_X509_PARTIAL_CHAIN`, `ssl.VERIFY_X509_STRICT`, `ssl.VERIFY_X509_TRUSTED_FIRST`, `ssl.VerifyFlags` | the constants of the same names at the crate root, of [`VerifyFlags`] |
+//! | `ssl.ALERT_DESCRIPTION_ACCESS_DENIED`, `ssl.ALERT_DESCRIPTION_BAD_CERTIFICATE`, `ssl.ALERT_DESCRIPTION_BAD_CERTIFICATE_HASH_VALUE`, `ssl.ALERT_DESCRIPTION_BAD_CERTIFICATE_STATUS_RESPONSE`, `ssl.ALERT_DESCRIPTION_BAD_RECORD_MAC`, `ssl.ALERT_DESCRIPTION_CERTIFICATE_EXPIRED`, `ssl.ALERT_DESCRIPTION_CERTIFICATE_REVOKED`, `ssl.ALERT_DESCRIPTION_CERTIFICATE_UNKNOWN`, `ssl.ALERT_DESCRIPTION_CERTIFICATE_UNOBTAINABLE`, `ssl.ALERT_DESCRIPTION_CLOSE_NOTIFY`, `ssl.ALERT_DESCRIPTION_DECODE_ERROR`, `ssl.ALERT_DESCRIPTION_DECOMPRESSION_FAILURE`, `ssl.ALERT_DESCRIPTION_DECRYPT_ERROR`, `ssl.ALERT_DESCRIPTION_HANDSHAKE_FAILURE`, `ssl.ALERT_DESCRIPTION_ILLEGAL_PARAMETER`, `ssl.ALERT_DESCRIPTION_INSUFFICIENT_SECURITY`, `ssl.ALERT_DESCRIPTION_INTERNAL_ERROR`, `ssl.ALERT_DESCRIPTION_NO_RENEGOTIATION`, `ssl.ALERT_DESCRIPTION_PROTOCOL_VERSION`, `ssl.ALERT_DESCRIPTION_RECORD_OVERFLOW`, `ssl.ALERT_DESCRIPTION_UNEXPECTED_MESSAGE`, `ssl.ALERT_DESCRIPTION_UNKNOWN_CA`, `ssl.ALERT_DESCRIPTION_UNKNOWN_PSK_IDENTITY`, `ssl.ALERT_DESCRIPTION_UNRECOGNIZED_NAME`, `ssl.ALERT_DESCRIPTION_UNSUPPORTED_CERTIFICATE`, `ssl.ALERT_DESCRIPTION_UNSUPPORTED_EXTENSION`, `ssl.ALERT_DESCRIPTION_USER_CANCELLED`, `ssl.AlertDescription` | the variants of [`AlertDescription`] in CamelCase (`AccessDenied`, …; `USER_CANCELLED` is `UserCanceled`), which an SNI callback returns |
+//! | `ssl.SSL_ERROR_EOF`, `ssl.SSL_ERROR_INVALID_ERROR_CODE`, `ssl.SSL_ERROR_SSL`, `ssl.SSL_ERROR_SYSCALL`, `ssl.SSL_ERROR_WANT_CONNECT`, `ssl.SSL_ERROR_WANT_READ`, `ssl.SSL_ERROR_WANT_WRITE`, `ssl.SSL_ERROR_WANT_X509_LOOKUP`, `ssl.SSL_ERROR_ZERO_RETURN`, `ssl.SSLErrorNumber` | [`SslError::errno`] gives these numbers; [`SslErrorKind`] classifies them |
+//! | `ssl.HAS_ALPN`, `ssl.HAS_ECDH`, `ssl.HAS_NEVER_CHECK_COMMON_NAME`, `ssl.HAS_NPN`, `ssl.HAS_SNI`, `ssl.HAS_SSLv2`, `ssl.HAS_SSLv3`, `ssl.HAS_TLSv1`, `ssl.HAS_TLSv1_1`, `ssl.HAS_TLSv1_2`, `ssl.HAS_TLSv1_3`, `ssl.HAS_PSK` | the constants of the same names at the crate root ([`HAS_SNI`], [`HAS_PSK`], …) |
+//! | `ssl.CHANNEL_BINDING_TYPES` | [`CHANNEL_BINDING_TYPES`] |
+//! | `ssl.OPENSSL_VERSION_INFO` | [`openssl_version_info`] |
+//! | `ssl.RAND_bytes(n)`, `ssl.RAND_status()`, `ssl.RAND_add(b, e)` | [`rand_bytes`], [`rand_status`], [`rand_add`] |
+//! | `ssl.RAND_pseudo_bytes(n)` | none: deprecated since Python 3.6 and removed in 3.12; [`rand_bytes`] |
+//! | `ssl.get_default_verify_paths()`, `ssl.DefaultVerifyPaths` | [`get_default_verify_paths`], [`DefaultVerifyPaths`] |
+//! | `ssl.PEM_HEADER`, `ssl.PEM_FOOTER` | none exported: the `-----BEGIN CERTIFICATE-----` / `-----END CERTIFICATE-----` lines [`der_cert_to_pem_cert`] writes and [`pem_cert_to_der_cert`] checks |
+//! | `ssl.CertificateError` | [`SslErrorKind::CertVerification`] (Python's alias of `SSLCertVerificationError`) |
+//! | `ssl.match_hostname(cert, hostname)` | none: removed in Python 3.12; not added (OpenSSL checks the name during the handshake when [`SslContext::check_hostname`] is on) |
+//! | `ssl.socket`, `ssl.create_connection`, `ssl.socket_error`, `ssl.SOCK_STREAM`, `ssl.SOL_SOCKET`, `ssl.SO_TYPE`, `ssl.base64`, `ssl.errno`, `ssl.os`, `ssl.sys`, `ssl.warnings`, `ssl.namedtuple` | none: modules and names `ssl.py` imports for its own use, not part of its API; `std::net` (`TcpStream::connect` for `create_connection`) |
 //!
 //! ## Exceptions
 //!
