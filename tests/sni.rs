@@ -544,3 +544,79 @@ fn sni_callback_gets_the_a_label() {
         [(Some("xn--pythn-mua.org".to_owned()), true)]
     );
 }
+
+/// SimpleBackgroundTests.test_context_setget: the context of a connected
+/// client socket can be replaced; `context()` gives the new one. Python
+/// checks identity (`assertIs`); here the second context differs from the
+/// first in one setting that no longer matters once connected
+/// (`hostname_checks_common_name`), and `context()` shows which it is.
+#[test]
+fn context_setget() {
+    let (server, _, _) = sni_contexts();
+    let client = |cn_checks: bool| {
+        let mut ctx = SslContext::new(PROTOCOL_TLS_CLIENT).unwrap();
+        ctx.load_verify_locations(None, Some(&certdata("capath")), None)
+            .unwrap();
+        ctx.set_hostname_checks_common_name(cn_checks).unwrap();
+        ctx
+    };
+    let (ctx1, ctx2) = (client(true), client(false));
+    let listener = server.wrap_listener(TcpListener::bind("127.0.0.1:0").unwrap());
+    let addr = listener.local_addr().unwrap();
+    thread::scope(|scope| {
+        scope.spawn(|| {
+            let (mut s, _) = listener.accept().unwrap();
+            let _ = s.recv(1);
+        });
+        let tcp = TcpStream::connect(addr).unwrap();
+        tcp.set_read_timeout(Some(TIMEOUT)).unwrap();
+        let mut ss = ctx1
+            .wrap_socket(tcp, WrapOptions::default().server_hostname("localhost"))
+            .unwrap();
+        assert!(ss.context().unwrap().hostname_checks_common_name());
+        ss.set_context(&ctx2).unwrap();
+        assert!(!ss.context().unwrap().hostname_checks_common_name());
+        ss.sendall(b"x").unwrap();
+    });
+}
+
+/// TestSSLDebug.test_msg_callback_deadlock_bpo43577: a server context with
+/// a message callback whose SNI callback moves each connection to a second
+/// server context (bpo-43577 was a lock-order deadlock in `_ssl.c`); two
+/// clients in a row both connect.
+#[test]
+fn msg_callback_deadlock_bpo43577() {
+    let (mut server, _, client) = sni_contexts();
+    let mut server2 = SslContext::new(PROTOCOL_TLS_SERVER).unwrap();
+    server2
+        .load_cert_chain(&certdata("keycert3.pem"), None, None)
+        .unwrap();
+    server.set_msg_callback(Some(|_: &sslwrap::TraceEvent| {}));
+    server
+        .set_sni_callback(Some(
+            move |conn: &mut sslwrap::SniConnection<'_>, _: Option<&str>, _: &SslContext| {
+                conn.set_context(&server2)
+                    .map_err(|_| AlertDescription::InternalError)
+            },
+        ))
+        .unwrap();
+    let listener = server.wrap_listener(TcpListener::bind("127.0.0.1:0").unwrap());
+    let addr = listener.local_addr().unwrap();
+    thread::scope(|scope| {
+        scope.spawn(|| {
+            for _ in 0..2 {
+                let (mut s, _) = listener.accept().unwrap();
+                let _ = s.recv(1);
+            }
+        });
+        for _ in 0..2 {
+            let tcp = TcpStream::connect(addr).unwrap();
+            tcp.set_read_timeout(Some(TIMEOUT)).unwrap();
+            let mut s = client
+                .wrap_socket(tcp, WrapOptions::default().server_hostname("localhost"))
+                .unwrap();
+            assert_eq!(peer_cn(&s), "localhost");
+            s.sendall(b"x").unwrap();
+        }
+    });
+}
