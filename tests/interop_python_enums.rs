@@ -14,7 +14,9 @@ use std::time::Duration;
 
 use common::child::run_limited;
 use common::python3;
-use sslwrap::{AlertDescription, ContentType, HandshakeType, Protocol, TlsVersion, VerifyMode};
+use sslwrap::{
+    AlertDescription, ContentType, HandshakeType, Protocol, Purpose, TlsVersion, VerifyMode,
+};
 
 /// `(name, value)` of every member of Python's `expr` (an enum class).
 fn members(expr: &str) -> BTreeMap<String, i64> {
@@ -327,4 +329,64 @@ fn purpose_enum() {
     })
     .collect();
     assert_eq!(ours, py);
+}
+
+/// CPython test_ssl.py: `BasicSocketTests.test_asn1object`, for the two
+/// objects sslwrap has: `Purpose::ServerAuth` and `Purpose::ClientAuth`
+/// (Python's `Purpose.SERVER_AUTH`/`CLIENT_AUTH`, which are
+/// `_ASN1Object`s). Their `(nid, shortname, longname, oid)` must be CPython's
+/// expected `(129, 'serverAuth', 'TLS Web Server Authentication',
+/// '1.3.6.1.5.5.7.3.1')` and what python3 finds by each of
+/// `_ASN1Object(oid)`, `_ASN1Object.fromnid(nid)`,
+/// `_ASN1Object.fromname(shortname)` and `fromname(longname)` on the same
+/// OpenSSL. Python's `ValueError`s for unknown NIDs and names have no
+/// counterpart: sslwrap has no lookup by NID or name.
+#[test]
+fn asn1object() {
+    let expected = (
+        129,
+        "serverAuth",
+        "TLS Web Server Authentication",
+        "1.3.6.1.5.5.7.3.1",
+    );
+    let p = Purpose::ServerAuth;
+    assert_eq!((p.nid(), p.shortname(), p.longname(), p.oid()), expected);
+    for (purpose, python) in [
+        (Purpose::ServerAuth, "SERVER_AUTH"),
+        (Purpose::ClientAuth, "CLIENT_AUTH"),
+    ] {
+        let ours = format!(
+            "{}|{}|{}|{}",
+            purpose.nid(),
+            purpose.shortname(),
+            purpose.longname(),
+            purpose.oid()
+        );
+        let script = format!(
+            "import ssl\n\
+             O = ssl._ASN1Object\n\
+             nid, short, long, oid = {nid}, {short:?}, {long:?}, {oid:?}\n\
+             for v in (ssl.Purpose.{python}, O(oid), O.fromnid(nid), O.fromname(short), \
+                       O.fromname(long), O.fromname(oid)):\n\
+             \x20   print('%d|%s|%s|%s' % tuple(v))\n",
+            nid = purpose.nid(),
+            short = purpose.shortname(),
+            long = purpose.longname(),
+            oid = purpose.oid(),
+        );
+        let mut cmd = Command::new(python3());
+        cmd.args(["-c", &script]);
+        let out = run_limited(cmd, Duration::from_secs(30), "_ASN1Object");
+        assert!(
+            out.status.success(),
+            "python3 _ASN1Object: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let text = String::from_utf8(out.stdout).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines.len(), 6, "{text}");
+        for line in lines {
+            assert_eq!(ours, line, "{purpose:?}: sslwrap (left) vs python3 (right)");
+        }
+    }
 }

@@ -438,6 +438,35 @@ fn memory_bio_read_write() {
     assert_eq!(bio.read(Some(1)), b"");
 }
 
+/// CPython test_ssl.py: MemoryBIOTests.test_buffer_types. Python's
+/// `bytes`, `bytearray` and `memoryview` are, in Rust, a byte string
+/// literal (`&[u8; 3]`), a `Vec<u8>`, a slice of a `Vec` and a
+/// `Box<[u8]>`; each is written and read back unchanged. Python's fourth
+/// case, a non-contiguous `memoryview` refused with `BufferError`, has no
+/// counterpart: a `&[u8]` is contiguous by type, so such a buffer cannot be
+/// passed at all.
+#[test]
+fn memory_bio_buffer_types() {
+    let bio = MemoryBio::new();
+    // bytes
+    let array: &[u8; 3] = b"foo";
+    assert_eq!(bio.write(array).unwrap(), 3);
+    assert_eq!(bio.read(None), b"foo");
+    // bytearray
+    let vec: Vec<u8> = b"bar".to_vec();
+    assert_eq!(bio.write(&vec).unwrap(), 3);
+    assert_eq!(bio.read(None), b"bar");
+    // memoryview (of a larger buffer)
+    let whole: Vec<u8> = b"xbazx".to_vec();
+    assert_eq!(bio.write(&whole[1..4]).unwrap(), 3);
+    assert_eq!(bio.read(None), b"baz");
+    // an owned, fixed-size buffer
+    let boxed: Box<[u8]> = Box::from(&b"qux"[..]);
+    assert_eq!(bio.write(&boxed).unwrap(), 3);
+    assert_eq!(bio.read(None), b"qux");
+    assert_eq!(bio.pending(), 0);
+}
+
 /// CPython test_ssl.py: MemoryBIOTests.test_eof
 #[test]
 fn memory_bio_eof() {

@@ -388,3 +388,37 @@ fn msg_callback_tls12() {
         "{msg:?}"
     );
 }
+
+/// CPython test_ssl.py: `TestSSLDebug.test_msg_callback`, on
+/// `testing_context()`: no callback at first (Python: `_msg_callback is
+/// None`; a handshake calls nothing), a callback set is called by the next
+/// connection's handshake, and removing it (Python: `_msg_callback = None`)
+/// stops the calls. Python's getter returning the very object set has no
+/// counterpart (sslwrap has no getter), and its `TypeError` for a
+/// non-callable is a compile-time error here.
+#[test]
+fn msg_callback() {
+    let mut cc = cpython_client_ctx();
+    let sc = cpython_server_ctx();
+    let connect = |cc: &SslContext| {
+        let (mut c, mut s) = common::memory::pair(cc, &sc);
+        handshake(&mut c, &mut s).unwrap();
+        send(&mut c, &mut s, b"x");
+    };
+    let calls = Arc::new(Mutex::new(0usize));
+    let count = calls.clone();
+    let msg_cb = move |_: &TraceEvent| *count.lock().unwrap() += 1;
+
+    // Nothing is called before a callback is set.
+    connect(&cc);
+    assert_eq!(*calls.lock().unwrap(), 0);
+
+    cc.set_msg_callback(Some(msg_cb));
+    connect(&cc);
+    let called = *calls.lock().unwrap();
+    assert!(called > 0, "the callback was not called");
+
+    cc.set_msg_callback(None::<fn(&TraceEvent)>);
+    connect(&cc);
+    assert_eq!(*calls.lock().unwrap(), called, "called after removal");
+}
