@@ -59,8 +59,17 @@ struct Server<R: Send + 'static> {
 }
 
 impl<R: Send + 'static> Server<R> {
-    fn new(ctx: &SslContext, mut handler: impl FnMut(Accepted) -> R + Send + 'static) -> Self {
+    fn new(ctx: &SslContext, handler: impl FnMut(Accepted) -> R + Send + 'static) -> Self {
         let tcp = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1");
+        Server::on(tcp, ctx, handler)
+    }
+
+    /// A server on `tcp`, an already bound listener.
+    fn on(
+        tcp: TcpListener,
+        ctx: &SslContext,
+        mut handler: impl FnMut(Accepted) -> R + Send + 'static,
+    ) -> Self {
         let addr = tcp.local_addr().expect("local_addr");
         let mut listener = ctx.wrap_listener(tcp);
         // Each accepted socket keeps this timeout, so a handler never waits
@@ -818,6 +827,45 @@ fn get_server_certificate_() {
     assert_eq!(sent.to_der().unwrap(), file.to_der().unwrap());
 }
 
+/// CPython test_ssl.py: `NetworkedTests.test_get_server_certificate_ipv6`,
+/// on loopback instead of the internet: CPython's
+/// `_test_get_server_certificate` and `_test_get_server_certificate_fail`
+/// against `ipv6.google.com:443` become the same steps against the
+/// background server listening on `[::1]` (the IPv6 loopback; the test
+/// fails naming it when the machine has none), reached by the literal
+/// address `::1`.
+#[test]
+fn get_server_certificate_ipv6() {
+    let tcp = TcpListener::bind("[::1]:0").unwrap_or_else(|e| {
+        panic!("cannot listen on the IPv6 loopback [::1] ({e}): the test needs `::1` on `lo`")
+    });
+    let mut server_ctx = new_ctx(PROTOCOL_TLS_SERVER);
+    server_ctx
+        .load_cert_chain(&signed_certfile(), None, None)
+        .unwrap();
+    let server = Server::on(tcp, &server_ctx, echo);
+    assert!(server.addr.is_ipv6());
+    let port = server.port();
+    // _test_get_server_certificate(self, host, port): twice, the second
+    // time with ca_certs=cert (None).
+    for _ in 0..2 {
+        let pem = get_server_certificate(("::1", port), None, Some(TIMEOUT)).unwrap();
+        assert!(!pem.is_empty(), "No server certificate on ::1:{port}!");
+        let sent = openssl::x509::X509::from_pem(pem.as_bytes()).unwrap();
+        let file =
+            openssl::x509::X509::from_pem(&std::fs::read(signed_certfile()).unwrap()).unwrap();
+        assert_eq!(sent.to_der().unwrap(), file.to_der().unwrap());
+    }
+    // _test_get_server_certificate_fail: ca_certs=CERTFILE does not sign
+    // the server's certificate, so an SSLError ("should fail").
+    let e = err(get_server_certificate(
+        ("::1", port),
+        Some(&certfile()),
+        Some(TIMEOUT),
+    ));
+    assert_eq!(e.kind(), SslErrorKind::CertVerification, "{e:?}");
+}
+
 // CPython test_ssl.py: SimpleBackgroundTests.test_get_server_certificate_fail
 // (`_test_get_server_certificate_fail`: ca_certs=CERTFILE does not sign the
 // server's certificate).
@@ -831,6 +879,105 @@ fn get_server_certificate_fail() {
     ));
     // Python asserts ssl.SSLError; python3: SSLCertVerificationError.
     assert_eq!(e.kind(), SslErrorKind::CertVerification, "{e:?}");
+}
+
+/// What `/proc/self/fd/<fd>` points to (`socket:[inode]` for a socket):
+/// `None` once the descriptor is closed. Comparing targets rather than
+/// asking whether `fd` is open keeps the check right when another test's
+/// socket reuses the number at once.
+fn fd_target(fd: std::os::fd::RawFd) -> Option<PathBuf> {
+    std::fs::read_link(format!("/proc/self/fd/{fd}")).ok()
+}
+
+/// CPython test_ssl.py: `SimpleBackgroundTests.test_makefile_close`.
+/// Python's `makefile()` is a `BufReader` over `&mut SslSocket`: dropping
+/// it (Python's `f.close()`) leaves the descriptor open (Python:
+/// `os.read(fd, 0)` works), and dropping the socket (`ss.close()`) closes
+/// it (Python: `EBADF`; here `/proc/self/fd/<fd>` no longer names the
+/// socket).
+#[test]
+fn makefile_close() {
+    use std::io::BufRead;
+    let server = background_server();
+    let mut ss = test_wrap_socket(server.connect(), ClientArgs::default()).unwrap();
+    let fd = std::os::fd::AsRawFd::as_raw_fd(ss.get_ref());
+    let open = fd_target(fd).expect("the socket's descriptor");
+    assert!(open.to_string_lossy().starts_with("socket:"), "{open:?}");
+    ss.sendall(b"X\n").unwrap();
+    let mut f = std::io::BufReader::new(&mut ss);
+    let mut line = String::new();
+    f.read_line(&mut line).unwrap();
+    assert_eq!(line, "x\n");
+    drop(f);
+    // The fd is still open
+    assert_eq!(fd_target(fd).as_ref(), Some(&open));
+    ss.sendall(b"Y").unwrap();
+    assert_eq!(ss.recv(1).unwrap(), b"y");
+    // Closing the SSL socket should close the fd too
+    drop(ss);
+    assert_ne!(fd_target(fd).as_ref(), Some(&open), "fd {fd} is still open");
+}
+
+/// CPython test_ssl.py: `BasicSocketTests.test_refcycle` ("an SSL object
+/// doesn't create reference cycles with itself"). Python checks that a
+/// weak reference dies with `del`; here every callback a context can hold
+/// (the message callback, the SNI callback, the key-log callback) captures
+/// an `Arc`, a connection is made with both contexts, and once the sockets
+/// and the contexts are dropped the `Arc` has one owner again (no cycle, no
+/// leak) and both sockets' descriptors are closed.
+#[test]
+fn refcycle() {
+    let token = Arc::new(());
+    let (mut client_ctx, mut server_ctx, hostname) = testing_context();
+    for ctx in [&mut client_ctx, &mut server_ctx] {
+        let t = Arc::clone(&token);
+        ctx.set_msg_callback(Some(move |_: &sslwrap::TraceEvent| drop(Arc::clone(&t))));
+        let t = Arc::clone(&token);
+        ctx.set_keylog_callback(Some(move |_: &str| drop(Arc::clone(&t))));
+    }
+    let t = Arc::clone(&token);
+    server_ctx
+        .set_sni_callback(Some(
+            move |_: &mut sslwrap::SniConnection<'_>, _: Option<&str>, _: &SslContext| {
+                drop(Arc::clone(&t));
+                Ok(())
+            },
+        ))
+        .unwrap();
+    assert_eq!(Arc::strong_count(&token), 6);
+
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let c = connect(listener.local_addr().unwrap());
+    let (s, _) = listener.accept().unwrap();
+    s.set_read_timeout(Some(TIMEOUT)).unwrap();
+    s.set_write_timeout(Some(TIMEOUT)).unwrap();
+    let client = thread::spawn(move || {
+        let mut c = client_ctx
+            .wrap_socket(c, WrapOptions::default().server_hostname(hostname))
+            .unwrap();
+        c.sendall(b"x").unwrap();
+        (client_ctx, c)
+    });
+    let mut ss = server_ctx
+        .wrap_socket(s, WrapOptions::default().server_side(true))
+        .unwrap();
+    assert_eq!(ss.recv(1).unwrap(), b"x");
+    let (client_ctx, cs) = client.join().unwrap();
+    let fds: Vec<_> = [ss.get_ref(), cs.get_ref()]
+        .iter()
+        .map(|t| {
+            let fd = std::os::fd::AsRawFd::as_raw_fd(*t);
+            (fd, fd_target(fd).expect("open socket"))
+        })
+        .collect();
+    drop(ss);
+    drop(cs);
+    drop(server_ctx);
+    drop(client_ctx);
+    assert_eq!(Arc::strong_count(&token), 1, "a callback outlived its context");
+    for (fd, open) in fds {
+        assert_ne!(fd_target(fd).as_ref(), Some(&open), "fd {fd} is still open");
+    }
 }
 
 // CPython test_ssl.py: SimpleBackgroundTests.test_ciphers
