@@ -974,7 +974,11 @@ fn refcycle() {
     drop(cs);
     drop(server_ctx);
     drop(client_ctx);
-    assert_eq!(Arc::strong_count(&token), 1, "a callback outlived its context");
+    assert_eq!(
+        Arc::strong_count(&token),
+        1,
+        "a callback outlived its context"
+    );
     for (fd, open) in fds {
         assert_ne!(fd_target(fd).as_ref(), Some(&open), "fd {fd} is still open");
     }
