@@ -216,18 +216,6 @@ fn unwrap_both_ways_then_calls_after_it() {
     assert_eq!(c.outgoing().read(None), b"plain");
 }
 
-/// `SSL_set_read_ahead(ssl, 1)`, which neither sslwrap nor the `openssl`
-/// crate offers on an `SSL`: the record layer then reads as much as the
-/// transport has, past the record it is parsing.
-fn set_read_ahead(ssl: &mut openssl::ssl::SslRef) {
-    use foreign_types::ForeignTypeRef;
-    extern "C" {
-        fn SSL_set_read_ahead(s: *mut openssl_sys::SSL, yes: std::os::raw::c_int);
-    }
-    // SAFETY: the SSL is live and ours for the call; it only sets a flag.
-    unsafe { SSL_set_read_ahead(ssl.as_ptr(), 1) }
-}
-
 // The bytes that follow the peer's close_notify in `incoming` are left
 // there for the cleartext protocol, on OpenSSL 3.0 and 3.6 alike (3.6's
 // SSL_has_pending is 1 after a TLS 1.3 close_notify even so: its record
@@ -244,7 +232,7 @@ fn unwrap_leaves_the_bytes_past_close_notify_in_incoming() {
         transfer(&c, &s);
         assert_eq!(s.read(100).unwrap(), b"ping");
         if read_ahead {
-            set_read_ahead(c.ssl_mut());
+            common::set_read_ahead(c.ssl_mut());
         }
         // The server's tickets and close_notify, cleartext right behind.
         let e = s.unwrap().unwrap_err();
