@@ -980,6 +980,52 @@ async fn unwrap_returns_to_cleartext() {
     .await
 }
 
+/// The cleartext that follows the server's close_notify in the same TCP
+/// write is still in the stream `unwrap` gives back (OpenSSL reads records
+/// exactly, on 3.0 and 3.6 alike, although 3.6's `SSL_has_pending` says 1
+/// after a TLS 1.3 close_notify). With read-ahead turned on through
+/// `ssl_mut`, OpenSSL reads it into its own buffer: `unwrap` refuses rather
+/// than lose it.
+#[tokio::test]
+async fn unwrap_leaves_the_cleartext_after_close_notify_in_the_stream() {
+    bounded(async {
+        for read_ahead in [false, true] {
+            let server = tcp_server(1, |mut tcp| {
+                let opts = WrapOptions::default().server_side(true);
+                let mut s = server_ctx()
+                    .wrap_bio(MemoryBio::new(), MemoryBio::new(), opts)
+                    .unwrap();
+                common::memory::pump(&mut s, &mut tcp, |s| s.do_handshake());
+                // To the client's close_notify.
+                while !common::memory::pump(&mut s, &mut tcp, |s| s.read(1024)).is_empty() {}
+                s.unwrap().unwrap();
+                // Our close_notify and the cleartext in one write.
+                let mut tail = s.outgoing().read(None);
+                tail.extend_from_slice(b"plain");
+                tcp.write_all(&tail).unwrap();
+                // Until the client is done with the connection.
+                let _ = tcp.read(&mut [0; 1]);
+            });
+            let mut s =
+                asyncio::open_connection("127.0.0.1", server.port(), &client_ctx(), no_name())
+                    .await
+                    .unwrap();
+            if read_ahead {
+                common::set_read_ahead(s.ssl_mut());
+                let e = s.unwrap().await.unwrap_err();
+                assert_eq!(e.kind(), SslErrorKind::Value, "{e}");
+                assert!(e.to_string().contains("read-ahead is on"), "{e}");
+            } else {
+                let (mut tcp, rest) = s.unwrap().await.unwrap();
+                assert!(rest.is_empty());
+                assert_eq!(read_n(&mut tcp, 5).await.unwrap(), b"plain");
+            }
+            server.join().await;
+        }
+    })
+    .await
+}
+
 /// `unwrap` against a peer that never sends close_notify: asyncio's
 /// shutdown timeout, and its text.
 #[tokio::test]

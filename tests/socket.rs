@@ -1595,29 +1595,6 @@ fn starttls() {
     server.join().expect("server thread").expect("server side");
 }
 
-/// Runs `step` on the server's `SslObject`, moving its output to `tcp`
-/// and, while it wants to read, `tcp`'s bytes to its input.
-fn pump<T>(
-    obj: &mut sslwrap::SslObject,
-    tcp: &mut TcpStream,
-    mut step: impl FnMut(&mut sslwrap::SslObject) -> Result<T, SslError>,
-) -> T {
-    loop {
-        let r = step(obj);
-        tcp.write_all(&obj.outgoing().read(None)).unwrap();
-        match r {
-            Ok(v) => return v,
-            Err(e) if e.kind() == SslErrorKind::WantRead => {
-                let mut buf = [0; 16 * 1024];
-                let n = tcp.read(&mut buf).unwrap();
-                assert!(n > 0, "the client closed the connection");
-                obj.incoming().write(&buf[..n]).unwrap();
-            }
-            Err(e) => panic!("server: {e:?}"),
-        }
-    }
-}
-
 // The cleartext that follows the server's close_notify, in the same TCP
 // write, is still in the stream `unwrap` gives back: OpenSSL reads records
 // exactly (on 3.0 and 3.6 alike). With read-ahead turned on through
@@ -1638,9 +1615,9 @@ fn unwrap_leaves_the_cleartext_after_close_notify_in_the_stream() {
                 let mut s = server_ctx
                     .wrap_bio(MemoryBio::new(), MemoryBio::new(), opts)
                     .unwrap();
-                pump(&mut s, &mut tcp, |s| s.do_handshake());
+                common::memory::pump(&mut s, &mut tcp, |s| s.do_handshake());
                 // To the client's close_notify.
-                while !pump(&mut s, &mut tcp, |s| s.read(1024)).is_empty() {}
+                while !common::memory::pump(&mut s, &mut tcp, |s| s.read(1024)).is_empty() {}
                 s.unwrap().unwrap();
                 // Our close_notify and the cleartext in one write.
                 let mut tail = s.outgoing().read(None);
