@@ -258,6 +258,35 @@ impl<T: Transport> Conn<T> {
         Ok(())
     }
 
+    /// After a completed shutdown, before the transport goes back to
+    /// cleartext (`unwrap` in every driver): `Ok` when OpenSSL holds no
+    /// byte read past the peer's close_notify, so that all of them are
+    /// still in the transport (the stream, or the incoming memory BIO).
+    ///
+    /// Without read-ahead (`SSL_get_read_ahead` 0, OpenSSL's default and
+    /// Python's; sslwrap never turns it on) the record layer reads each
+    /// record exactly, its 5-byte header and then its body, so nothing past
+    /// the close_notify record is ever read, whatever `SSL_has_pending`
+    /// says: from OpenSSL 3.2 on it is 1 after every TLS 1.3 close_notify,
+    /// whose record `ssl3_read_bytes` acts on without releasing it (3.0
+    /// releases it; see the manual's `openssl_versions`). With read-ahead
+    /// (set through [`ssl_mut`](crate::SslSocket::ssl_mut)) bytes past it
+    /// may sit in OpenSSL's read buffer, which has no call to hand them
+    /// back: then `SSL_has_pending` fails the unwrap with
+    /// [`SslErrorKind::Value`](crate::SslErrorKind::Value) rather than lose
+    /// them (on 3.2 and later also when nothing was read past it, as the two
+    /// cannot be told apart there).
+    pub(crate) fn check_nothing_read_past_close_notify(&self) -> Result<(), SslError> {
+        let ssl = self.tls.ssl();
+        if ffi::ssl_get_read_ahead(ssl) && ffi::ssl_has_pending(ssl) {
+            return Err(SslError::value(
+                "bytes past the peer's close_notify may be buffered inside OpenSSL \
+                 (read-ahead is on) and cannot be handed back",
+            ));
+        }
+        Ok(())
+    }
+
     /// Asks a TLS 1.3 client for its certificate now
     /// (`SSL_verify_client_post_handshake`).
     pub(crate) fn verify_client_post_handshake(&mut self) -> Result<(), SslError> {

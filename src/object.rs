@@ -160,11 +160,19 @@ impl SslObject {
     ///
     /// Python: `SSLObject.unwrap()`. OpenSSL: `SSL_shutdown`, called again
     /// once after it returns 0, as Python does.
+    ///
+    /// The bytes written to [`incoming`](Self::incoming) after the peer's
+    /// close_notify stay there, unread. Only with read-ahead (turned on
+    /// through [`ssl_mut`](Self::ssl_mut)) could OpenSSL have taken them
+    /// in, where it cannot hand them back: then
+    /// [`SslErrorKind::Value`](crate::SslErrorKind::Value) rather than lose
+    /// them.
     pub fn unwrap(&mut self) -> Result<(), SslError> {
         let mut zeros = 0;
         self.conn
             .shutdown(&mut zeros)
-            .map_err(|e| self.conn.error(e))
+            .map_err(|e| self.conn.error(e))?;
+        self.conn.check_nothing_read_past_close_notify()
     }
 
     /// Asks a TLS 1.3 client for its certificate now, after the handshake;

@@ -348,12 +348,18 @@ impl<S: Read + Write> SslSocket<S> {
     ///
     /// Python: `SSLObject.unwrap()` (`_ssl._SSLSocket.shutdown`). OpenSSL:
     /// `SSL_shutdown`.
+    ///
+    /// Nothing past the peer's close_notify is read from the stream: the
+    /// bytes that follow it are still there for [`into_inner`](Self::into_inner).
+    /// Only with read-ahead (turned on through [`ssl_mut`](Self::ssl_mut))
+    /// could OpenSSL hold some, which it cannot hand back: then
+    /// [`SslErrorKind::Value`] rather than lose them.
     pub fn shutdown_tls(&mut self) -> Result<(), SslError> {
         let mut deadline = Deadline::default();
         let mut zeros = 0;
         loop {
             match self.conn.shutdown(&mut zeros) {
-                Ok(()) => return Ok(()),
+                Ok(()) => return self.conn.check_nothing_read_past_close_notify(),
                 Err(e) => {
                     let op = match e.want() {
                         Some(f) if f.code == ErrorCode::WANT_WRITE => Op::Write,

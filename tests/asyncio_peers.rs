@@ -3,6 +3,10 @@
 //! `asyncio.open_connection`, `StreamWriter.start_tls`) and the OpenSSL
 //! command line (`openssl s_server`, `openssl s_client`).
 //!
+//! Python is a peer here, not an oracle: these tests also run on the
+//! vendored OpenSSL 3.6 against the system `python3` on 3.0
+//! ([`common::python::python3_peer`]).
+//!
 //! Certificates are CPython's (`keycert3.pem` for localhost, signed by
 //! `pycacert.pem`). Every child is killed when its handle drops; every wait
 //! is bounded.
@@ -53,7 +57,7 @@ async fn next_json(mut p: PyProcess) -> (common::json::Json, PyProcess) {
 #[tokio::test]
 async fn client_to_python_asyncio_server() {
     bounded(async {
-        let mut py = PyProcess::talk(&script(), &["server", &certdata("keycert3.pem")]);
+        let mut py = PyProcess::talk_peer(&script(), &["server", &certdata("keycert3.pem")]);
         let port = line(&mut py).int_at("port").expect("port") as u16;
         let ctx = common::cpython_client_ctx();
         let mut s = asyncio::open_connection("localhost", port, &ctx, WrapOptions::default())
@@ -97,7 +101,7 @@ async fn python_asyncio_client_to_server() {
         .await
         .unwrap();
         let port = server.local_addr().port().to_string();
-        let py = PyProcess::talk(
+        let py = PyProcess::talk_peer(
             &script(),
             &["client", &port, &certdata("pycacert.pem"), "localhost"],
         );
@@ -115,7 +119,7 @@ async fn python_asyncio_starttls_client() {
     bounded(async {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let port = listener.local_addr().unwrap().port().to_string();
-        let py = PyProcess::talk(
+        let py = PyProcess::talk_peer(
             &script(),
             &["starttls_client", &port, &certdata("pycacert.pem")],
         );

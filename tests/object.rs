@@ -218,6 +218,49 @@ fn unwrap_both_ways_then_calls_after_it() {
     assert_eq!(c.outgoing().read(None), b"plain");
 }
 
+// The bytes that follow the peer's close_notify in `incoming` are left
+// there for the cleartext protocol, on OpenSSL 3.0 and 3.6 alike (3.6's
+// SSL_has_pending is 1 after a TLS 1.3 close_notify even so: its record
+// is kept, not the bytes behind it). With read-ahead turned on through
+// `ssl_mut`, OpenSSL takes them into a buffer it cannot hand back: unwrap
+// then refuses rather than lose them silently.
+#[test]
+fn unwrap_leaves_the_bytes_past_close_notify_in_incoming() {
+    for read_ahead in [false, true] {
+        let (cc, sc) = (client_ctx(), server_ctx());
+        let (mut c, mut s) = pair(&cc, &sc);
+        handshake(&mut c, &mut s).unwrap();
+        c.write(b"ping").unwrap();
+        transfer(&c, &s);
+        assert_eq!(s.read(100).unwrap(), b"ping");
+        if read_ahead {
+            common::set_read_ahead(c.ssl_mut());
+        }
+        // The server's tickets and close_notify, cleartext right behind.
+        let e = s.unwrap().unwrap_err();
+        assert_eq!(e.kind(), SslErrorKind::WantRead);
+        transfer(&s, &c);
+        c.incoming().write(b"plain").unwrap();
+        let r = c.unwrap();
+        if read_ahead {
+            let e = r.unwrap_err();
+            assert_eq!(e.kind(), SslErrorKind::Value, "{e}");
+            assert_eq!(
+                e.to_string(),
+                "bytes past the peer's close_notify may be buffered inside OpenSSL \
+                 (read-ahead is on) and cannot be handed back"
+            );
+            assert_eq!(c.incoming().pending(), 0, "OpenSSL took them");
+        } else {
+            r.unwrap();
+            assert_eq!(c.incoming().read(None), b"plain");
+            // The server completes its unwrap on the client's close_notify.
+            transfer(&c, &s);
+            s.unwrap().unwrap();
+        }
+    }
+}
+
 #[test]
 fn calls_before_the_handshake_as_python() {
     let cc = client_ctx();

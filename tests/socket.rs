@@ -30,10 +30,10 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use sslwrap::{
-    get_server_certificate, wrap_socket, LegacyWrapArgs, OP_NO_SSLv2, OP_NO_SSLv3, OP_NO_TLSv1_2,
-    PeerCert, Protocol, SslContext, SslError, SslErrorKind, SslSession, SslSocket, TlsVersion,
-    WrapOptions, CERT_NONE, CERT_OPTIONAL, CERT_REQUIRED, OP_NO_COMPRESSION, PROTOCOL_TLS,
-    PROTOCOL_TLS_CLIENT, PROTOCOL_TLS_SERVER, VERIFY_CRL_CHECK_LEAF, VERIFY_DEFAULT,
+    get_server_certificate, wrap_socket, LegacyWrapArgs, MemoryBio, OP_NO_SSLv2, OP_NO_SSLv3,
+    OP_NO_TLSv1_2, PeerCert, Protocol, SslContext, SslError, SslErrorKind, SslSession, SslSocket,
+    TlsVersion, WrapOptions, CERT_NONE, CERT_OPTIONAL, CERT_REQUIRED, OP_NO_COMPRESSION,
+    PROTOCOL_TLS, PROTOCOL_TLS_CLIENT, PROTOCOL_TLS_SERVER, VERIFY_CRL_CHECK_LEAF, VERIFY_DEFAULT,
     VERIFY_X509_TRUSTED_FIRST,
 };
 
@@ -1871,6 +1871,59 @@ fn starttls() {
     s.as_mut().unwrap().write_all(b"over\n").unwrap();
     drop(s);
     server.join().expect("server thread").expect("server side");
+}
+
+// The cleartext that follows the server's close_notify, in the same TCP
+// write, is still in the stream `unwrap` gives back: OpenSSL reads records
+// exactly (on 3.0 and 3.6 alike). With read-ahead turned on through
+// `ssl_mut`, OpenSSL reads it into its own buffer, which cannot hand it
+// back: `unwrap` then refuses rather than lose it.
+#[test]
+fn unwrap_leaves_the_cleartext_after_close_notify_in_the_stream() {
+    let (client_ctx, server_ctx, hostname) = testing_context();
+    for read_ahead in [false, true] {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap();
+        thread::scope(|scope| {
+            let server = scope.spawn(|| {
+                let (mut tcp, _) = listener.accept().unwrap();
+                tcp.set_read_timeout(Some(TIMEOUT)).unwrap();
+                tcp.set_write_timeout(Some(TIMEOUT)).unwrap();
+                let opts = WrapOptions::default().server_side(true);
+                let mut s = server_ctx
+                    .wrap_bio(MemoryBio::new(), MemoryBio::new(), opts)
+                    .unwrap();
+                common::memory::pump(&mut s, &mut tcp, |s| s.do_handshake());
+                // To the client's close_notify.
+                while !common::memory::pump(&mut s, &mut tcp, |s| s.read(1024)).is_empty() {}
+                s.unwrap().unwrap();
+                // Our close_notify and the cleartext in one write.
+                let mut tail = s.outgoing().read(None);
+                tail.extend_from_slice(b"plain");
+                tcp.write_all(&tail).unwrap();
+                // Until the client is done with the connection.
+                let _ = tcp.read(&mut [0; 1]);
+            });
+            let tcp = TcpStream::connect(addr).unwrap();
+            tcp.set_read_timeout(Some(TIMEOUT)).unwrap();
+            tcp.set_write_timeout(Some(TIMEOUT)).unwrap();
+            let mut client = client_ctx
+                .wrap_socket(tcp, WrapOptions::default().server_hostname(hostname))
+                .unwrap();
+            if read_ahead {
+                common::set_read_ahead(client.ssl_mut());
+                let e = err(client.unwrap());
+                assert_eq!(e.kind(), SslErrorKind::Value, "{e}");
+                assert!(e.to_string().contains("read-ahead is on"), "{e}");
+            } else {
+                let mut tcp = client.unwrap().unwrap();
+                let mut buf = [0; 5];
+                tcp.read_exact(&mut buf).unwrap();
+                assert_eq!(&buf, b"plain");
+            }
+            server.join().unwrap();
+        });
+    }
 }
 
 // CPython test_ssl.py: SSLObjectTests.test_unwrap, over sockets: unwrapping

@@ -205,10 +205,10 @@ impl<S: AsyncRead + AsyncWrite + Unpin> SslStream<S> {
     /// The returned bytes are empty: the stream BIO gives OpenSSL exactly
     /// the bytes it asks for, one record header then one record body, so
     /// nothing past the close_notify record is ever read from the stream;
-    /// it is all still in `S`. (Only read-ahead, set through
-    /// `set_openssl_configurator`, would buffer more, inside OpenSSL where
-    /// it cannot be handed back: then this fails with
-    /// [`SslErrorKind::Value`] rather than lose those bytes.)
+    /// it is all still in `S`, on OpenSSL 3.0 and 3.6 alike. (Only
+    /// read-ahead, turned on through [`ssl_mut`](Self::ssl_mut), would
+    /// buffer more, inside OpenSSL where it cannot be handed back: then this
+    /// fails with [`SslErrorKind::Value`] rather than lose those bytes.)
     ///
     /// Cancel safety: not cancel-safe; dropping the future drops the
     /// connection.
@@ -221,12 +221,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> SslStream<S> {
             Ok(Err(e)) => return Err(e),
             Err(_) => return Err(shutdown_timeout_error()),
         }
-        if ffi::ssl_has_pending(self.conn.tls().ssl()) {
-            return Err(SslError::value(
-                "bytes past the peer's close_notify are buffered inside OpenSSL \
-                 (read-ahead) and cannot be handed back",
-            ));
-        }
+        self.conn.check_nothing_read_past_close_notify()?;
         let stream = self.conn.into_tls().into_inner().into_inner();
         Ok((stream, Vec::new()))
     }

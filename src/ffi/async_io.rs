@@ -16,11 +16,10 @@
 //! expected: dropping an `SSL` does no I/O) gets an error, never a
 //! dangling pointer.
 //!
-//! Also here: `SSL_set_mode(SSL_MODE_ENABLE_PARTIAL_WRITE)` and
-//! `SSL_has_pending`, which the `openssl` crate does not expose on an `SSL`.
+//! Also here: `SSL_set_mode(SSL_MODE_ENABLE_PARTIAL_WRITE)`, which the
+//! `openssl` crate does not expose on an `SSL`.
 
 use std::io::{self, Read, Write};
-use std::os::raw::c_int;
 use std::pin::Pin;
 use std::ptr::NonNull;
 use std::task::{Context, Poll};
@@ -29,10 +28,6 @@ use foreign_types::ForeignTypeRef;
 use openssl::ssl::SslRef;
 use openssl_sys as sys;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
-
-extern "C" {
-    fn SSL_has_pending(s: *const sys::SSL) -> c_int;
-}
 
 /// An async stream with the task context of the running poll call, as a
 /// blocking-looking `Read + Write` whose "would block" is `Poll::Pending`.
@@ -158,11 +153,4 @@ pub(crate) fn ssl_enable_partial_write(ssl: &mut SslRef) {
             std::ptr::null_mut(),
         );
     }
-}
-
-/// `SSL_has_pending`: whether OpenSSL holds bytes it has read from the
-/// transport and not yet processed (only with read-ahead).
-pub(crate) fn ssl_has_pending(ssl: &SslRef) -> bool {
-    // SAFETY: the SSL is live; this only reads its buffers' state.
-    unsafe { SSL_has_pending(ssl.as_ptr()) == 1 }
 }

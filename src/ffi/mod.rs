@@ -37,9 +37,7 @@ mod tls;
 mod x509;
 
 #[cfg(feature = "tokio")]
-pub(crate) use self::async_io::{
-    ssl_enable_partial_write, ssl_has_pending, with_context, AsyncAdapter,
-};
+pub(crate) use self::async_io::{ssl_enable_partial_write, with_context, AsyncAdapter};
 pub(crate) use self::bio::StreamTransport;
 pub(crate) use self::callbacks::{
     ctx_set_keylog_callback, ctx_set_msg_callback, ctx_set_psk_client_callback,

@@ -18,6 +18,8 @@ extern "C" {
     fn SSL_get_client_ciphers(ssl: *const sys::SSL) -> *mut sys::stack_st_SSL_CIPHER;
     fn SSL_verify_client_post_handshake(ssl: *mut sys::SSL) -> c_int;
     fn SSL_get_verify_callback(ssl: *const sys::SSL) -> Option<VerifyCallback>;
+    fn SSL_get_read_ahead(ssl: *const sys::SSL) -> c_int;
+    fn SSL_has_pending(ssl: *const sys::SSL) -> c_int;
     fn SSL_set_post_handshake_auth(ssl: *mut sys::SSL, val: c_int);
     fn SSL_CTX_set_default_passwd_cb(ctx: *mut sys::SSL_CTX, cb: sys::pem_password_cb);
     fn SSL_CTX_set_default_passwd_cb_userdata(ctx: *mut sys::SSL_CTX, u: *mut c_void);
@@ -278,6 +280,23 @@ extern "C" fn password_cb(buf: *mut c_char, size: c_int, _rwflag: c_int, u: *mut
     }));
     // Nothing above can panic, but a panic must never cross into C.
     result.unwrap_or(-1)
+}
+
+/// `SSL_get_read_ahead`: whether the record layer may read more from the
+/// transport than the record it is parsing. Off unless set on the `SSL` or
+/// its context (sslwrap never sets it; Python neither).
+pub(crate) fn ssl_get_read_ahead(ssl: &SslRef) -> bool {
+    // SAFETY: the SSL is live; this only reads a flag.
+    unsafe { SSL_get_read_ahead(ssl.as_ptr()) != 0 }
+}
+
+/// `SSL_has_pending`: whether OpenSSL holds records, or bytes read from
+/// the transport, that it has not yet handed out. On OpenSSL 3.2 and later
+/// this includes a TLS 1.3 close_notify already acted on (its record is
+/// not released), so it is 1 after every TLS 1.3 shutdown there.
+pub(crate) fn ssl_has_pending(ssl: &SslRef) -> bool {
+    // SAFETY: the SSL is live; this only reads its buffers' state.
+    unsafe { SSL_has_pending(ssl.as_ptr()) == 1 }
 }
 
 /// `SSL_verify_client_post_handshake`: queue a TLS 1.3 CertificateRequest,

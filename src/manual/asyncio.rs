@@ -114,7 +114,8 @@
 //! before `into_inner()`). [`SslStream::unwrap`] has no asyncio twin
 //! (`SSLSocket.unwrap()` is the nearest); the bytes it returns are always
 //! empty, since OpenSSL reads records exactly from the stream and anything
-//! after the close_notify is still in it.
+//! after the close_notify is still in it, on OpenSSL 3.0 and 3.6 alike (see
+//! [`eof_and_shutdown`](super::eof_and_shutdown) for read-ahead).
 //!
 //! ## Timeouts
 //!

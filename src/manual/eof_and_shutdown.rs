@@ -23,6 +23,16 @@
 //! the peer's and hands back the plain stream, for STARTTLS-style protocols
 //! that continue in cleartext; nothing beyond the peer's close_notify is
 //! read from the stream, so the cleartext that follows is intact.
+//!
+//! That holds on every OpenSSL release sslwrap is tested on (3.0 and 3.6):
+//! without read-ahead, which neither Python nor sslwrap turns on, OpenSSL
+//! reads each record exactly, its header and then its body. `unwrap` (of
+//! `SslSocket`, `SslObject` and the async `SslStream` alike) asks OpenSSL
+//! for buffered bytes (`SSL_has_pending`) only when read-ahead was turned
+//! on through `ssl_mut`, and then fails with [`SslErrorKind::Value`]
+//! rather than lose them. It cannot ask otherwise: from OpenSSL 3.2 on,
+//! `SSL_has_pending` is 1 after every TLS 1.3 close_notify, counting that
+//! record itself (see [`openssl_versions`](super::openssl_versions)).
 
 #[allow(unused_imports)]
 use crate::*;

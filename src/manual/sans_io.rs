@@ -74,7 +74,8 @@
 //!   as Python's has none.
 //! * [`SslObject::unwrap`] writes our close_notify and returns `WantRead`
 //!   until the peer's has arrived; afterwards the two buffers carry
-//!   cleartext.
+//!   cleartext, and whatever followed the peer's close_notify in
+//!   *incoming* is still there.
 //! * `MemoryBio`'s methods take `&self`, as Python's do; it is `Send` but
 //!   not `Sync`, and so is `SslObject`.
 //!

@@ -1,7 +1,36 @@
 //! Two `SslObject`s and the bytes between them: a client and a server
-//! driven by hand, flight by flight, with no sockets.
+//! driven by hand, flight by flight, with no sockets; and [`pump`], one
+//! `SslObject` driven over a TCP stream, for a peer that must choose how
+//! its bytes are cut into writes.
 
-use sslwrap::{MemoryBio, SslContext, SslErrorKind, SslObject, WrapOptions};
+use std::io::{Read, Write};
+use std::net::TcpStream;
+
+use sslwrap::{MemoryBio, SslContext, SslError, SslErrorKind, SslObject, WrapOptions};
+
+/// Runs `step` on `obj` until it completes, writing its output to `tcp`
+/// after each try and, while it wants to read, feeding it what `tcp`
+/// reads (`tcp` must have its timeouts set). Panics on any other error.
+pub fn pump<T>(
+    obj: &mut SslObject,
+    tcp: &mut TcpStream,
+    mut step: impl FnMut(&mut SslObject) -> Result<T, SslError>,
+) -> T {
+    loop {
+        let r = step(obj);
+        tcp.write_all(&obj.outgoing().read(None)).unwrap();
+        match r {
+            Ok(v) => return v,
+            Err(e) if e.kind() == SslErrorKind::WantRead => {
+                let mut buf = [0; 16 * 1024];
+                let n = tcp.read(&mut buf).unwrap();
+                assert!(n > 0, "the peer closed the connection");
+                obj.incoming().write(&buf[..n]).unwrap();
+            }
+            Err(e) => panic!("{e:?}"),
+        }
+    }
+}
 
 /// `ctx.wrap_bio` over two fresh buffers.
 pub fn wrap(ctx: &SslContext, opts: WrapOptions) -> SslObject {

@@ -16,6 +16,8 @@
 //!   side;
 //! * [`memory`]: a client and a server `SslObject` and the bytes between
 //!   them, driven flight by flight;
+//! * [`set_read_ahead`]: `SSL_set_read_ahead` on a connection, for the
+//!   tests of `unwrap` with read-ahead on;
 //! * [`Server`]: a plain loopback TLS server thread with a builder
 //!   (`Server::builder().ctx(..).io_cb(..).build()`), for Rust-only tests.
 //!
@@ -155,4 +157,16 @@ pub fn run_pair(
             Pair { server, client }
         }
     }
+}
+
+/// `SSL_set_read_ahead(ssl, 1)`, which neither sslwrap nor the `openssl`
+/// crate offers on an `SSL`: the record layer then reads as much as the
+/// transport has, past the record it is parsing.
+pub fn set_read_ahead(ssl: &mut openssl::ssl::SslRef) {
+    use foreign_types::ForeignTypeRef;
+    extern "C" {
+        fn SSL_set_read_ahead(s: *mut openssl_sys::SSL, yes: std::os::raw::c_int);
+    }
+    // SAFETY: the SSL is live and ours for the call; it only sets a flag.
+    unsafe { SSL_set_read_ahead(ssl.as_ptr(), 1) }
 }

@@ -30,8 +30,31 @@ const EXPECTED: (i64, i64) = (3, 11);
 /// wrapper scripts such as pyenv shims). Panics, never skips, when it is
 /// missing or another version.
 pub fn python3() -> &'static Path {
-    static PYTHON: OnceLock<PathBuf> = OnceLock::new();
-    PYTHON.get_or_init(|| {
+    let (path, openssl) = probe();
+    let ours = sslwrap::openssl_version();
+    assert!(
+        openssl == ours,
+        "`python3` runs on {openssl:?} but sslwrap on {ours:?}: error texts and defaults \
+         differ between OpenSSL versions, so the comparison needs the same one"
+    );
+    path
+}
+
+/// The CPython 3.11 interpreter as a *peer* only: the other end of a real
+/// connection, whose behaviour the test does not compare with sslwrap's
+/// (what crosses the wire is TLS, which OpenSSL 3.0 and 3.6 speak alike).
+/// The same checks as [`python3`] except the OpenSSL release, so that
+/// these tests also run on the vendored OpenSSL 3.6 against the system
+/// Python on 3.0.
+pub fn python3_peer() -> &'static Path {
+    probe().0
+}
+
+/// Finds and checks `python3` once per test binary: its real executable
+/// and its `ssl.OPENSSL_VERSION`.
+fn probe() -> (&'static Path, &'static str) {
+    static PYTHON: OnceLock<(PathBuf, String)> = OnceLock::new();
+    let (path, openssl) = PYTHON.get_or_init(|| {
         const PROBE: &str = "import json, ssl, sys; print(json.dumps({\
             'impl': sys.implementation.name, 'version': list(sys.version_info[:3]), \
             'openssl': ssl.OPENSSL_VERSION, 'executable': sys.executable, \
@@ -61,13 +84,6 @@ pub fn python3() -> &'static Path {
             EXPECTED.0,
             EXPECTED.1,
         );
-        let openssl = info.str_at("openssl").unwrap_or_default();
-        let ours = sslwrap::openssl_version();
-        assert!(
-            openssl == ours,
-            "`python3` runs on {openssl:?} but sslwrap on {ours:?}: error texts and defaults \
-             differ between OpenSSL versions, so the comparison needs the same one"
-        );
         // Debian's `python3` package (3.11.2 on bookworm) patches `ssl` to
         // set OP_IGNORE_UNEXPECTED_EOF on every context, which turns every
         // ragged EOF into a clean one: not what upstream Python does.
@@ -77,8 +93,12 @@ pub fn python3() -> &'static Path {
              patched `python3` package does; the EOF rows need upstream behaviour: {hint}",
             info.str_at("executable").unwrap_or_default()
         );
-        PathBuf::from(info.str_at("executable").expect("sys.executable"))
-    })
+        (
+            PathBuf::from(info.str_at("executable").expect("sys.executable")),
+            info.str_at("openssl").unwrap_or_default(),
+        )
+    });
+    (path.as_path(), openssl.as_str())
 }
 
 /// A child process whose stdout is read line by line with deadlines and
@@ -101,6 +121,15 @@ impl PyProcess {
     /// to line by line ([`PyProcess::send_line`], [`PyProcess::next_line`]).
     pub fn talk(script: &Path, args: &[&str]) -> PyProcess {
         let mut cmd = Command::new(python3());
+        cmd.arg(script).args(args);
+        PyProcess::spawn_with(cmd, Stdio::piped())
+            .unwrap_or_else(|e| panic!("cannot run {}: {e}", script.display()))
+    }
+
+    /// [`talk`](Self::talk) with [`python3_peer`]: for a Python peer whose
+    /// OpenSSL may differ from sslwrap's.
+    pub fn talk_peer(script: &Path, args: &[&str]) -> PyProcess {
+        let mut cmd = Command::new(python3_peer());
         cmd.arg(script).args(args);
         PyProcess::spawn_with(cmd, Stdio::piped())
             .unwrap_or_else(|e| panic!("cannot run {}: {e}", script.display()))
