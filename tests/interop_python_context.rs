@@ -20,13 +20,12 @@ mod common;
 
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, MutexGuard, OnceLock};
 use std::thread;
 use std::time::Duration;
 
-use common::python::PyProcess;
-use common::{certdata, python3, run_pair, Outcome, PeerConfig, Side};
+use common::python::{assert_lines, err_line, script_lines};
+use common::{certdata, run_pair, Outcome, PeerConfig, Side};
 use sslwrap::{
     CaData, CipherInfo, Protocol, SessionStats, SslContext, SslError, SslSocket, TlsVersion,
     WrapOptions, PROTOCOL_TLS, PROTOCOL_TLS_CLIENT, PROTOCOL_TLS_SERVER,
@@ -78,57 +77,14 @@ def handshake(cc, sc, hostname, tls12=False):
 /// Runs `script` (after [`PRELUDE`]) with `python3 script certdata-dir
 /// args…` and returns the lines it prints before `END`.
 fn py(script: &str, args: &[&str]) -> Vec<String> {
-    static N: AtomicUsize = AtomicUsize::new(0);
-    let path = std::env::temp_dir().join(format!(
-        "sslwrap-ctx-{}-{}.py",
-        std::process::id(),
-        N.fetch_add(1, Ordering::Relaxed)
-    ));
-    std::fs::write(&path, format!("{PRELUDE}\n{script}\nP('END')\n")).unwrap();
-    let _ = python3();
-    let dir = certdata("");
-    let mut all = vec![dir.to_str().unwrap()];
-    all.extend_from_slice(args);
-    let mut proc = PyProcess::talk(&path, &all);
-    let mut lines = Vec::new();
-    loop {
-        let line = proc
-            .next_line()
-            .unwrap_or_else(|e| panic!("python3 {}: {e}", path.display()));
-        if line == "END" {
-            break;
-        }
-        lines.push(line);
-    }
-    let _ = std::fs::remove_file(&path);
-    lines
-}
-
-/// Compares line by line, showing both lists on a difference.
-#[track_caller]
-fn assert_lines(ours: &[String], theirs: &[String]) {
-    if ours != theirs {
-        let mut msg = String::from("sslwrap (left) and python3 (right) differ:\n");
-        for i in 0..ours.len().max(theirs.len()) {
-            let a = ours.get(i).map_or("<none>", String::as_str);
-            let b = theirs.get(i).map_or("<none>", String::as_str);
-            let mark = if a == b { "  " } else { "≠ " };
-            msg.push_str(&format!("{mark}{a}\n  {b}\n"));
-        }
-        panic!("{msg}");
-    }
-}
-
-/// `Class: str` of an error, as the prelude's `err` prints it.
-fn err(e: &SslError) -> String {
-    format!("{}: {e}", e.python_class())
+    script_lines(&format!("{PRELUDE}\n{script}\nP('END')\n"), args)
 }
 
 /// The prelude's `attempt` for a call returning `()`.
 fn attempt(r: Result<(), SslError>) -> String {
     match r {
         Ok(()) => "ok".to_owned(),
-        Err(e) => err(&e),
+        Err(e) => err_line(&e),
     }
 }
 
@@ -553,7 +509,7 @@ fn handshake(cc: &SslContext, sc: SslContext, hostname: &str) -> String {
             let (cipher, _, _) = s.cipher().unwrap();
             format!("ok {} {cipher}", s.version().unwrap())
         }
-        Err(e) => err(&e),
+        Err(e) => err_line(&e),
     };
     server.join().unwrap();
     out
@@ -696,7 +652,12 @@ fn load_dh_params_as_python3() {
         for f in &files {
             let r = match c.load_dh_params(Path::new(f)) {
                 Ok(()) => "ok".to_owned(),
-                Err(e) => format!("{} lib={:?} reason={:?}", err(&e), e.library(), e.reason()),
+                Err(e) => format!(
+                    "{} lib={:?} reason={:?}",
+                    err_line(&e),
+                    e.library(),
+                    e.reason()
+                ),
             };
             ours.push(format!("{name} {f} {r}"));
         }
@@ -1067,7 +1028,7 @@ fn rand_functions_as_python3() {
     ];
     ours.push(match sslwrap::rand_bytes(1 << 31) {
         Ok(_) => "big ok".to_owned(),
-        Err(e) => format!("big {}", err(&e)),
+        Err(e) => format!("big {}", err_line(&e)),
     });
     sslwrap::rand_add(b"this is a random bytes object", 75.0);
     sslwrap::rand_add("this is a random str".as_bytes(), 75.0);

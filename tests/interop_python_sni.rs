@@ -17,16 +17,15 @@
 mod common;
 
 use std::net::{TcpListener, TcpStream};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::Duration;
 
-use common::python::PyProcess;
-use common::{certdata, python3};
+use common::certdata;
+use common::python::{assert_lines, err_line, script_lines, PyProcess};
 use sslwrap::{
-    AlertDescription, SniConnection, SslContext, SslError, VerifyMode, WrapOptions,
-    PROTOCOL_TLS_CLIENT, PROTOCOL_TLS_SERVER,
+    AlertDescription, SniConnection, SslContext, VerifyMode, WrapOptions, PROTOCOL_TLS_CLIENT,
+    PROTOCOL_TLS_SERVER,
 };
 
 const TIMEOUT: Duration = Duration::from_secs(10);
@@ -77,48 +76,7 @@ def contexts():
 /// Runs `script` after [`PRELUDE`] and returns the lines it prints before
 /// `END`.
 fn py(script: &str, args: &[&str]) -> Vec<String> {
-    static N: AtomicUsize = AtomicUsize::new(0);
-    let path = std::env::temp_dir().join(format!(
-        "sslwrap-sni-{}-{}.py",
-        std::process::id(),
-        N.fetch_add(1, Ordering::Relaxed)
-    ));
-    std::fs::write(&path, format!("{PRELUDE}\n{script}\nP('END')\n")).unwrap();
-    let _ = python3();
-    let dir = certdata("");
-    let mut all = vec![dir.to_str().unwrap()];
-    all.extend_from_slice(args);
-    let mut proc = PyProcess::talk(&path, &all);
-    let mut lines = Vec::new();
-    loop {
-        let line = proc
-            .next_line()
-            .unwrap_or_else(|e| panic!("python3 {}: {e}", path.display()));
-        if line == "END" {
-            break;
-        }
-        lines.push(line);
-    }
-    let _ = std::fs::remove_file(&path);
-    lines
-}
-
-#[track_caller]
-fn assert_lines(ours: &[String], theirs: &[String]) {
-    if ours != theirs {
-        let mut msg = String::from("sslwrap (left) and python3 (right) differ:\n");
-        for i in 0..ours.len().max(theirs.len()) {
-            let a = ours.get(i).map_or("<none>", String::as_str);
-            let b = theirs.get(i).map_or("<none>", String::as_str);
-            let mark = if a == b { "  " } else { "≠ " };
-            msg.push_str(&format!("{mark}{a}\n  {b}\n"));
-        }
-        panic!("{msg}");
-    }
-}
-
-fn err(e: &SslError) -> String {
-    format!("{}: {e}", e.python_class())
+    script_lines(&format!("{PRELUDE}\n{script}\nP('END')\n"), args)
 }
 
 fn cn(cert: &sslwrap::PeerCert) -> String {
@@ -150,7 +108,7 @@ fn run(server: &SslContext, client: &SslContext, name: Option<&str>) -> (String,
                     let _ = s.recv(1);
                     line
                 }
-                Err(e) => err(&e),
+                Err(e) => err_line(&e),
             }
         });
         let tcp = TcpStream::connect(addr).unwrap();
@@ -164,7 +122,7 @@ fn run(server: &SslContext, client: &SslContext, name: Option<&str>) -> (String,
                 let _ = s.send(b"x");
                 line
             }
-            Err(e) => err(&e),
+            Err(e) => err_line(&e),
         };
         (srv.join().unwrap(), cli)
     })

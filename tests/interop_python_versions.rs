@@ -26,12 +26,11 @@ mod common;
 
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread;
 use std::time::Duration;
 
-use common::python::PyProcess;
-use common::{certdata, python3};
+use common::certdata;
+use common::python::{assert_lines, err_line, script_lines};
 use sslwrap::{
     HAS_SSLv2, HAS_SSLv3, OP_NO_SSLv2, OP_NO_SSLv3, OP_NO_TLSv1, OP_NO_TLSv1_1, Options,
     SslContext, SslError, TlsVersion, VerifyMode, WrapOptions, CERT_NONE, CERT_OPTIONAL,
@@ -172,11 +171,6 @@ fn rust_ctx(side: Side, setup: Setup, server: bool) -> Result<SslContext, SslErr
     Ok(ctx)
 }
 
-/// `Class: str` of an error, as the Python script's `err` prints it.
-fn err(e: &SslError) -> String {
-    format!("{}: {e}", e.python_class())
-}
-
 /// One connection between two sslwrap peers: `client <outcome> | server
 /// <outcome>`, each `ok …` or the error. The server echoes one message
 /// lower-cased (Python's `ThreadedEchoServer`); the client sends `FOO` and
@@ -184,11 +178,11 @@ fn err(e: &SslError) -> String {
 fn rust_outcome(case: &Case) -> String {
     let sc = match rust_ctx(case.server, case.setup, true) {
         Ok(c) => c,
-        Err(e) => return format!("server setup {}", err(&e)),
+        Err(e) => return format!("server setup {}", err_line(&e)),
     };
     let cc = match rust_ctx(case.client, case.setup, false) {
         Ok(c) => c,
-        Err(e) => return format!("client setup {}", err(&e)),
+        Err(e) => return format!("client setup {}", err_line(&e)),
     };
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = listener.local_addr().unwrap();
@@ -204,7 +198,7 @@ fn rust_outcome(case: &Case) -> String {
         };
         match run() {
             Ok(()) => "ok".to_owned(),
-            Err(e) => err(&e),
+            Err(e) => err_line(&e),
         }
     });
     let tcp = TcpStream::connect_timeout(&addr, TIMEOUT).unwrap();
@@ -221,7 +215,7 @@ fn rust_outcome(case: &Case) -> String {
         assert_eq!(back, b"foo");
         Ok(format!("ok {}", s.version().unwrap_or_default()))
     };
-    let client = run().unwrap_or_else(|e| err(&e));
+    let client = run().unwrap_or_else(|e| err_line(&e));
     let server = server.join().unwrap();
     format!("client {client} | server {server}")
 }
@@ -319,43 +313,7 @@ fn py_setup(setup: Setup) -> String {
 /// Runs `script` after [`SCRIPT`] and returns the lines it prints before
 /// `END`.
 fn py(script: &str) -> Vec<String> {
-    static N: AtomicUsize = AtomicUsize::new(0);
-    let path = std::env::temp_dir().join(format!(
-        "sslwrap-versions-{}-{}.py",
-        std::process::id(),
-        N.fetch_add(1, Ordering::Relaxed)
-    ));
-    std::fs::write(&path, format!("{SCRIPT}\n{script}\nP('END')\n")).unwrap();
-    let _ = python3();
-    let dir = certdata("");
-    let mut proc = PyProcess::talk(&path, &[dir.to_str().unwrap()]);
-    let mut lines = Vec::new();
-    loop {
-        let line = proc
-            .next_line()
-            .unwrap_or_else(|e| panic!("python3 {}: {e}", path.display()));
-        if line == "END" {
-            break;
-        }
-        lines.push(line);
-    }
-    let _ = std::fs::remove_file(&path);
-    lines
-}
-
-/// Compares line by line, showing both lists on a difference.
-#[track_caller]
-fn assert_lines(ours: &[String], theirs: &[String]) {
-    if ours != theirs {
-        let mut msg = String::from("sslwrap (left) and python3 (right) differ:\n");
-        for i in 0..ours.len().max(theirs.len()) {
-            let a = ours.get(i).map_or("<none>", String::as_str);
-            let b = theirs.get(i).map_or("<none>", String::as_str);
-            let mark = if a == b { "  " } else { "≠ " };
-            msg.push_str(&format!("{mark}{a}\n  {b}\n"));
-        }
-        panic!("{msg}");
-    }
+    script_lines(&format!("{SCRIPT}\n{script}\nP('END')\n"), &[])
 }
 
 /// Runs every case in sslwrap and in Python, checks they agree, and checks
@@ -568,7 +526,7 @@ fn rust_sslv2_hello(options: &[&str]) -> String {
     peer.write_all(&sslv2_client_hello()).unwrap();
     let out = match sc.wrap_socket(tcp, WrapOptions::default().server_side(true)) {
         Ok(s) => format!("ok {}", s.version().unwrap_or_default()),
-        Err(e) => err(&e),
+        Err(e) => err_line(&e),
     };
     let mut answer = Vec::new();
     peer.read_to_end(&mut answer).unwrap();

@@ -297,3 +297,55 @@ impl PyPeer {
 fn parse(line: &str) -> Json {
     Json::parse(line).unwrap_or_else(|e| panic!("python peer printed {line:?}: {e}"))
 }
+
+/// Runs `source`, a Python program whose last line prints `END`, as
+/// `python3 <file> <certdata dir> args…` (the file written to the temporary
+/// directory, removed afterwards) and returns the lines it printed before
+/// `END`. Every read is bounded by [`PEER_DEADLINE`].
+pub fn script_lines(source: &str, args: &[&str]) -> Vec<String> {
+    static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let path = std::env::temp_dir().join(format!(
+        "sslwrap-py-{}-{}.py",
+        std::process::id(),
+        N.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+    ));
+    std::fs::write(&path, source).unwrap();
+    let _ = python3();
+    let dir = super::certdata("");
+    let mut all = vec![dir.to_str().unwrap()];
+    all.extend_from_slice(args);
+    let mut proc = PyProcess::talk(&path, &all);
+    let mut lines = Vec::new();
+    loop {
+        let line = proc
+            .next_line()
+            .unwrap_or_else(|e| panic!("python3 {}: {e}", path.display()));
+        if line == "END" {
+            break;
+        }
+        lines.push(line);
+    }
+    let _ = std::fs::remove_file(&path);
+    lines
+}
+
+/// Compares sslwrap's lines with python3's, showing both lists side by side
+/// on a difference.
+#[track_caller]
+pub fn assert_lines(ours: &[String], theirs: &[String]) {
+    if ours != theirs {
+        let mut msg = String::from("sslwrap (left) and python3 (right) differ:\n");
+        for i in 0..ours.len().max(theirs.len()) {
+            let a = ours.get(i).map_or("<none>", String::as_str);
+            let b = theirs.get(i).map_or("<none>", String::as_str);
+            let mark = if a == b { "  " } else { "≠ " };
+            msg.push_str(&format!("{mark}{a}\n  {b}\n"));
+        }
+        panic!("{msg}");
+    }
+}
+
+/// `Class: str` of an error, as the Python scripts' `err` prints it.
+pub fn err_line(e: &sslwrap::SslError) -> String {
+    format!("{}: {e}", e.python_class())
+}
