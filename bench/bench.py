@@ -66,9 +66,14 @@ def heap():
     return m.uordblks + m.hblkhd
 
 
-def pin(cpu):
-    """As the Rust contenders: client thread on CPU 0, server thread on CPU 1."""
-    os.sched_setaffinity(0, {cpu % os.cpu_count()})
+# The CPUs this process may run on, read before any thread pins itself.
+CPUS = sorted(os.sched_getaffinity(0))
+
+
+def pin():
+    """As the Rust contenders: the client and the server thread both on the
+    first of the process's CPUs."""
+    os.sched_setaffinity(0, {CPUS[0]})
 
 
 def rss():
@@ -86,7 +91,7 @@ def bulk(cctx, sctx, suite, size, writes):
     errors = []
 
     def serve():
-        pin(1)
+        pin()
         try:
             conn, _ = lsock.accept()
             s = sctx.wrap_socket(nodelay(conn), server_side=True)
@@ -105,7 +110,7 @@ def bulk(cctx, sctx, suite, size, writes):
 
     t = threading.Thread(target=serve)
     t.start()
-    pin(0)
+    pin()
     c = cctx.wrap_socket(connect(port), server_hostname="localhost")
     check(c, suite)
     data = payload(size)
@@ -129,7 +134,7 @@ def handshakes(cctx, sctx, suite, n, resume):
     errors = []
 
     def serve():
-        pin(1)
+        pin()
         try:
             for _ in range(n + 1):
                 conn, _ = lsock.accept()
@@ -142,7 +147,7 @@ def handshakes(cctx, sctx, suite, n, resume):
 
     t = threading.Thread(target=serve)
     t.start()
-    pin(0)
+    pin()
 
     def one(session):
         c = cctx.wrap_socket(connect(port), server_hostname="localhost", session=session)

@@ -229,7 +229,7 @@ pub(crate) fn bulk<T: AsyncTls>(t: Arc<T>, size: usize, writes: usize) -> io::Re
     let phases = [warm_writes * size, writes * size];
     let t2 = t.clone();
     let server = serve(move || {
-        crate::common::pin(1);
+        crate::common::pin();
         runtime()?.block_on(async move {
             let l = TcpListener::from_std(l)?;
             let mut s = t2.server(accept(&l).await?).await?;
@@ -249,7 +249,7 @@ pub(crate) fn bulk<T: AsyncTls>(t: Arc<T>, size: usize, writes: usize) -> io::Re
             Ok(())
         })
     });
-    crate::common::pin(0);
+    crate::common::pin();
     let result = runtime()?.block_on(async {
         let mut c = t.client(connect(addr).await?, None, false).await?;
         let data = payload(size);
@@ -279,7 +279,7 @@ pub(crate) fn handshakes<T: AsyncTls>(t: Arc<T>, n: usize, resume: bool) -> io::
     let addr = l.local_addr()?;
     let t2 = t.clone();
     let server = serve(move || {
-        crate::common::pin(1);
+        crate::common::pin();
         runtime()?.block_on(async move {
             let l = TcpListener::from_std(l)?;
             let mut b = [0u8; 1];
@@ -292,7 +292,7 @@ pub(crate) fn handshakes<T: AsyncTls>(t: Arc<T>, n: usize, resume: bool) -> io::
             Ok(())
         })
     });
-    crate::common::pin(0);
+    crate::common::pin();
     let result = runtime()?.block_on(async {
         let one = |session: Option<T::Session>| {
             let t = &t;

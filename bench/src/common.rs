@@ -156,32 +156,63 @@ impl Kind {
     }
 }
 
-/// Pins the calling thread to one CPU (modulo the CPUs there are): the
-/// client side of every measurement runs on CPU 0 and the server side on
-/// CPU 1, for every contender (Python's threads too), so that how the
-/// scheduler happens to place the two threads does not decide a row.
-pub fn pin(cpu: usize) {
-    let n = std::thread::available_parallelism().map_or(1, |n| n.get());
+/// The CPUs this process may run on, read once before any thread is pinned
+/// (`sched_getaffinity`), in ascending order. `pin` and `unpin` work from
+/// this list, never from `available_parallelism()`: that reads the calling
+/// thread's own mask, which after `pin(0)` is one CPU, so `unpin` would
+/// leave the thread on CPU 0 and every server thread spawned from it would
+/// inherit that mask and land on CPU 0 beside its client.
+static CPUS: std::sync::LazyLock<Vec<usize>> = std::sync::LazyLock::new(|| {
+    // SAFETY: a zeroed cpu_set_t is an empty set; sched_getaffinity fills
+    // it for the calling thread; CPU_ISSET reads it.
+    let cpus: Vec<usize> = unsafe {
+        let mut set: libc::cpu_set_t = std::mem::zeroed();
+        if libc::sched_getaffinity(0, std::mem::size_of::<libc::cpu_set_t>(), &mut set) != 0 {
+            return vec![0];
+        }
+        (0..libc::CPU_SETSIZE as usize)
+            .filter(|&c| libc::CPU_ISSET(c, &set))
+            .collect()
+    };
+    if cpus.is_empty() {
+        vec![0]
+    } else {
+        cpus
+    }
+});
+
+/// Reads the process's CPUs (see `CPUS`); `main` calls it first thing.
+pub fn init_cpus() -> usize {
+    CPUS.len()
+}
+
+fn set_affinity(cpus: &[usize]) {
     // SAFETY: a zeroed cpu_set_t is an empty set; CPU_SET writes in it;
     // sched_setaffinity(0) applies to the calling thread.
     unsafe {
         let mut set: libc::cpu_set_t = std::mem::zeroed();
-        libc::CPU_SET(cpu % n, &mut set);
-        libc::sched_setaffinity(0, std::mem::size_of::<libc::cpu_set_t>(), &set);
-    }
-}
-
-/// Lets the calling thread run on every CPU again.
-pub fn unpin() {
-    let n = std::thread::available_parallelism().map_or(1, |n| n.get());
-    // SAFETY: as in `pin`.
-    unsafe {
-        let mut set: libc::cpu_set_t = std::mem::zeroed();
-        for c in 0..n {
+        for &c in cpus {
             libc::CPU_SET(c, &mut set);
         }
         libc::sched_setaffinity(0, std::mem::size_of::<libc::cpu_set_t>(), &set);
     }
+}
+
+/// Pins the calling thread to the first of the process's CPUs. Both
+/// threads of every measurement (the client and the server side, Python's
+/// too) share that one CPU, for every contender: on two CPUs the small-write
+/// rows swing by 2× from one connection to the next (256 B writes: 78 to
+/// 216 MB/s for sslwrap alone, in runs of 16 MiB or 128 MiB alike), with
+/// whether the reading thread sleeps between records; on one they repeat
+/// within about 1 %, and a row measures what moving the bytes through both
+/// ends costs.
+pub fn pin() {
+    set_affinity(&[CPUS[0]]);
+}
+
+/// Lets the calling thread run on all of the process's CPUs again.
+pub fn unpin() {
+    set_affinity(&CPUS);
 }
 
 /// A listener on an ephemeral loopback port.

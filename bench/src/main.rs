@@ -167,12 +167,15 @@ fn count_main(args: &[String]) -> Res<i32> {
 
 // --- the run ------------------------------------------------------------------
 
+/// One callgrind count: (Ir for 0 operations, Ir for n, n), or why it failed.
+type Count = Result<(u64, u64, usize), String>;
+
 #[derive(Default)]
 struct Results {
     samples: BTreeMap<(String, Kind), Vec<f64>>,
     errors: BTreeMap<(String, Kind), String>,
     /// (op, kind) -> (total for 0, total for n, n)
-    callgrind: BTreeMap<(String, Kind), Result<(u64, u64, usize), String>>,
+    callgrind: BTreeMap<(String, Kind), Count>,
     speed: Vec<(String, Result<f64, String>)>,
 }
 
@@ -220,6 +223,8 @@ impl Results {
 }
 
 fn run(args: &[String]) -> Res<i32> {
+    // Before any thread pins itself: the CPUs `pin` chooses from.
+    common::init_cpus();
     let quick = args.iter().any(|a| a == "--quick");
     let groups: Vec<String> = flag(args, "--only")
         .unwrap_or("aes,chacha,handshake,memory,callgrind,speed")

@@ -532,7 +532,7 @@ pub fn bulk<T: SyncTls>(t: Arc<T>, size: usize, writes: usize) -> io::Result<f64
     let phases = [warm_writes * size, writes * size];
     let t2 = t.clone();
     let server = thread::spawn(move || -> io::Result<()> {
-        crate::common::pin(1);
+        crate::common::pin();
         let (tcp, _) = l.accept()?;
         let mut s = t2.server(nodelay(tcp)?)?;
         let mut buf = vec![0u8; 65536];
@@ -550,7 +550,7 @@ pub fn bulk<T: SyncTls>(t: Arc<T>, size: usize, writes: usize) -> io::Result<f64
         }
         Ok(())
     });
-    crate::common::pin(0);
+    crate::common::pin();
     let result = (|| {
         let mut c = t.client(nodelay(TcpStream::connect(addr)?)?, None, false)?;
         let data = payload(size);
@@ -584,7 +584,7 @@ pub fn handshakes<T: SyncTls>(t: Arc<T>, n: usize, resume: bool) -> io::Result<f
     let addr = l.local_addr()?;
     let t2 = t.clone();
     let server = thread::spawn(move || -> io::Result<()> {
-        crate::common::pin(1);
+        crate::common::pin();
         let mut b = [0u8; 1];
         for _ in 0..n + 1 {
             let (tcp, _) = l.accept()?;
@@ -595,7 +595,7 @@ pub fn handshakes<T: SyncTls>(t: Arc<T>, n: usize, resume: bool) -> io::Result<f
         }
         Ok(())
     });
-    crate::common::pin(0);
+    crate::common::pin();
     let result = (|| {
         let one = |session: Option<&T::Session>| -> io::Result<T::Client> {
             let mut c = t.client(nodelay(TcpStream::connect(addr)?)?, session, resume)?;
