@@ -323,36 +323,31 @@ pub(crate) fn attach(ssl: &mut SslRef, name: Option<&str>, lookup: bool) -> Resu
         if let Some((session, seq)) = slot.cache.take(name) {
             ffi::ssl_set_session(ssl, &session)?;
             slot.offered = Some(seq);
-            ffi::ssl_set_info_callback::<Refusals>(ssl);
+            ffi::ssl_set_info_handler(ssl, on_refusal)?;
         }
     }
     ssl.set_ex_data(slot_index()?, slot);
     Ok(())
 }
 
-/// The info callback of a connection that offered a cached session:
-/// drops it when the handshake ends without resuming it, or fails with an
-/// alert.
-struct Refusals;
-
-impl ffi::InfoHandler for Refusals {
-    fn on_info(ssl: &mut SslRef, where_: c_int, ret: c_int) {
-        const SSL3_AL_FATAL: c_int = 2;
-        let done = where_ & ffi::SSL_CB_HANDSHAKE_DONE != 0;
-        let fatal = where_ & ffi::SSL_CB_ALERT != 0 && ret >> 8 == SSL3_AL_FATAL;
-        if !(done || fatal) {
-            return;
-        }
-        let refused = !(done && ssl.session_reused());
-        let Some(slot) = slot_index().ok().and_then(|i| ssl.ex_data_mut(i)) else {
-            return;
-        };
-        let Some(seq) = slot.offered.take() else {
-            return;
-        };
-        if refused {
-            slot.cache.forget(&slot.name, seq);
-        }
+/// The info handler of a connection that offered a cached session: drops
+/// it when the handshake ends without resuming it, or fails with an alert.
+fn on_refusal(ssl: &mut SslRef, where_: c_int, ret: c_int) {
+    const SSL3_AL_FATAL: c_int = 2;
+    let done = where_ & ffi::SSL_CB_HANDSHAKE_DONE != 0;
+    let fatal = where_ & ffi::SSL_CB_ALERT != 0 && ret >> 8 == SSL3_AL_FATAL;
+    if !(done || fatal) {
+        return;
+    }
+    let refused = !(done && ssl.session_reused());
+    let Some(slot) = slot_index().ok().and_then(|i| ssl.ex_data_mut(i)) else {
+        return;
+    };
+    let Some(seq) = slot.offered.take() else {
+        return;
+    };
+    if refused {
+        slot.cache.forget(&slot.name, seq);
     }
 }
 

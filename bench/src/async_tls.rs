@@ -348,16 +348,17 @@ pub(crate) fn mem_child<T: AsyncTls>(
         let mut keep_c = Vec::with_capacity(n);
         let mut keep_s = Vec::with_capacity(n);
         let mut before = [0, 0];
+        let data = payload(ECHO);
+        let mut buf = vec![0u8; ECHO];
         for i in 0..warm + n {
             if i == warm {
                 before = [rss_bytes(), heap_bytes()];
             }
             let tcp = connect(([127, 0, 0, 1], port).into()).await?;
-            let mut buf = vec![0u8; ECHO];
             match role {
                 Role::Client => {
                     let mut c = t.client(tcp, None, false).await?;
-                    c.write_all(&payload(ECHO)).await?;
+                    c.write_all(&data).await?;
                     c.flush().await?;
                     c.read_exact(&mut buf).await?;
                     if i >= warm {

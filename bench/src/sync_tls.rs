@@ -651,26 +651,27 @@ fn mem_conn<T: SyncTls>(
     t: &T,
     role: Role,
     port: u16,
+    bufs: &mut [Vec<u8>; 2],
     keep_c: &mut Vec<T::Client>,
     keep_s: &mut Vec<T::Server>,
     keep: bool,
 ) -> io::Result<()> {
     let tcp = nodelay(TcpStream::connect(("127.0.0.1", port))?)?;
-    let mut buf = vec![0u8; ECHO];
+    let [data, buf] = bufs;
     match role {
         Role::Client => {
             let mut c = t.client(tcp, None, false)?;
-            c.write_all(&payload(ECHO))?;
+            c.write_all(data)?;
             c.flush()?;
-            c.read_exact(&mut buf)?;
+            c.read_exact(buf)?;
             if keep {
                 keep_c.push(c);
             }
         }
         Role::Server => {
             let mut s = t.server(tcp)?;
-            s.read_exact(&mut buf)?;
-            s.write_all(&buf)?;
+            s.read_exact(buf)?;
+            s.write_all(buf)?;
             s.flush()?;
             if keep {
                 keep_s.push(s);
@@ -691,12 +692,13 @@ pub fn mem_child<T: SyncTls>(
     warm: usize,
 ) -> io::Result<[u64; 4]> {
     let (mut keep_c, mut keep_s) = (Vec::with_capacity(n), Vec::with_capacity(n));
+    let mut bufs = [payload(ECHO), vec![0u8; ECHO]];
     for _ in 0..warm {
-        mem_conn(&*t, role, port, &mut keep_c, &mut keep_s, false)?;
+        mem_conn(&*t, role, port, &mut bufs, &mut keep_c, &mut keep_s, false)?;
     }
     let before = [rss_bytes(), heap_bytes()];
     for _ in 0..n {
-        mem_conn(&*t, role, port, &mut keep_c, &mut keep_s, true)?;
+        mem_conn(&*t, role, port, &mut bufs, &mut keep_c, &mut keep_s, true)?;
     }
     let after = [rss_bytes(), heap_bytes()];
     drop((keep_c, keep_s));

@@ -94,9 +94,10 @@ type AsyncConn<S> = Conn<StreamTransport<AsyncAdapter<S>>>;
 /// Per connection: the `SSL` and OpenSSL's record buffers, one TLS record
 /// each way at most (about 17 KiB for reading and 17 KiB for writing), which
 /// OpenSSL frees whenever they are empty (`SSL_MODE_RELEASE_BUFFERS`, set
-/// on every sslwrap context), so an idle connection holds neither. sslwrap
-/// adds no buffer: back-pressure is `Poll::Pending` from the inner stream,
-/// passed on as is.
+/// on every sslwrap context; after a post-handshake message such as a TLS
+/// 1.3 ticket, sslwrap frees the write buffer OpenSSL set up for it), so an
+/// idle connection holds neither. sslwrap adds no buffer: back-pressure is
+/// `Poll::Pending` from the inner stream, passed on as is.
 pub struct SslStream<S> {
     conn: AsyncConn<S>,
     suppress_ragged_eofs: bool,

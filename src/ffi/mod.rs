@@ -13,8 +13,9 @@
 //! wrap: `tls` (an `SSL` attached to its BIOs: handshake, read, write,
 //! shutdown), `bio` (the BIO over a Rust stream), `async_io` (that stream
 //! polled with a task context, feature `tokio`), `callbacks` (the message,
-//! key-log, server-name and PSK callbacks), `mem` (memory BIOs),
-//! `os` (`poll(2)` for socket timeouts), `session` (`SSL_SESSION_*`, the info callback), `ssl` (`SSL_*`,
+//! key-log, server-name and PSK callbacks), `info` (the info callback),
+//! `mem` (memory BIOs), `os` (`poll(2)` for socket timeouts), `session`
+//! (`SSL_SESSION_*`), `ssl` (`SSL_*`,
 //! `SSL_CTX_*`), `store` (`X509_STORE_*`, reading `cadata` certificates),
 //! `x509` (`X509_*`, `GENERAL_NAME`, `ASN1_*`, reading a PEM certificate
 //! file for `decode_cert`).
@@ -28,6 +29,7 @@ use openssl::error::ErrorStack;
 mod async_io;
 mod bio;
 mod callbacks;
+mod info;
 mod mem;
 mod os;
 mod session;
@@ -44,11 +46,11 @@ pub(crate) use self::callbacks::{
     ctx_set_psk_server_callback, ctx_set_servername_callback, ssl_clear_msg_callback,
     ssl_set_msg_callback, KeylogHandler, MsgHandler, PskHandler, SniHandler,
 };
+pub(crate) use self::info::{ssl_set_info_handler, SSL_CB_ALERT, SSL_CB_HANDSHAKE_DONE};
 pub(crate) use self::mem::{MemBio, MemBioRef, MemTransport};
 pub(crate) use self::os::poll_fd;
 pub(crate) use self::session::{
     ssl_session_dup, ssl_session_has_ticket, ssl_session_ticket_lifetime_hint,
-    ssl_set_info_callback, InfoHandler, SSL_CB_ALERT, SSL_CB_HANDSHAKE_DONE,
 };
 pub(crate) use self::ssl::*;
 pub(crate) use self::store::*;

@@ -7,11 +7,23 @@
 //! two memory BIOs (`mem.rs`, for `SslObject`). A failed call becomes a
 //! [`Failure`]: `SSL_get_error`'s code, the drained error queue, and the
 //! transport's own I/O error, which `SslError::from_ssl` turns into Python's
-//! exception. Success costs the OpenSSL call and nothing else.
+//! exception. Success costs the OpenSSL call and one flag check.
+//!
+//! That flag is the one thing `Tls` adds to `SSL_MODE_RELEASE_BUFFERS`
+//! (which sslwrap sets, as Python does): OpenSSL frees a record buffer when
+//! it is empty after a read or write, but a post-handshake message read
+//! (a TLS 1.3 client reads its two NewSessionTickets with its first data)
+//! runs the state machine, which sets up a write buffer (16.2 KiB) that no
+//! write follows to free. An idle client connection would keep it for
+//! good. The info callback (`info.rs`) raises the flag whenever the state
+//! machine has run; the next read that leaves nothing buffered gives the
+//! buffers back (`SSL_free_buffers`).
 
 use std::io;
 use std::mem::ManuallyDrop;
 use std::os::raw::{c_int, c_void};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 
 use foreign_types::ForeignType;
 use openssl::error::ErrorStack;
@@ -54,19 +66,32 @@ pub(crate) trait Transport {
     fn take_error(&mut self, ssl: &SslRef) -> Option<io::Error>;
 }
 
+extern "C" {
+    fn SSL_free_buffers(ssl: *mut sys::SSL) -> c_int;
+    fn SSL_has_pending(ssl: *const sys::SSL) -> c_int;
+}
+
 /// An `SSL` attached to the BIOs of a [`Transport`].
 pub(crate) struct Tls<T> {
     ssl: ManuallyDrop<Ssl>,
     transport: ManuallyDrop<T>,
+    /// Raised by the info callback when OpenSSL's state machine has run
+    /// (see the module doc).
+    state_machine_ran: Arc<AtomicBool>,
 }
 
 impl<T> Tls<T> {
     /// Wraps `ssl`, whose BIOs the caller has just attached with
     /// `SSL_set_bio`; `transport` owns what those BIOs need to live.
-    pub(super) fn attached(ssl: Ssl, transport: T) -> Tls<T> {
+    pub(super) fn attached(mut ssl: Ssl, transport: T) -> Tls<T> {
+        // Without the info callback (only if OpenSSL cannot allocate an
+        // ex_data index) the flag never rises: the buffers are then kept
+        // as plain OpenSSL keeps them.
+        let state_machine_ran = super::info::ssl_state_machine_flag(&mut ssl).unwrap_or_default();
         Tls {
             ssl: ManuallyDrop::new(ssl),
             transport: ManuallyDrop::new(transport),
+            state_machine_ran,
         }
     }
 
@@ -129,9 +154,51 @@ impl<T: Transport> Tls<T> {
             )
         };
         if r > 0 {
+            if self.state_machine_ran.load(Ordering::Relaxed) {
+                self.release_idle_buffers();
+            }
             Ok(n)
         } else {
-            Err(self.failure(r))
+            let failure = self.failure(r);
+            if failure.code == ErrorCode::WANT_READ
+                && self.state_machine_ran.load(Ordering::Relaxed)
+            {
+                self.release_idle_buffers();
+            }
+            Err(failure)
+        }
+    }
+
+    /// `SSL_free_buffers` after the state machine ran (see the module doc),
+    /// where OpenSSL would have freed the buffers itself: in
+    /// `SSL_MODE_RELEASE_BUFFERS`, out of a handshake
+    /// (`SSL_is_init_finished`), with nothing buffered (`SSL_has_pending`,
+    /// which also keeps clear of the releases before 3.0.14, whose
+    /// `SSL_free_buffers` could free a buffer still holding a record:
+    /// CVE-2024-4741). A write still pending makes `SSL_free_buffers` itself
+    /// refuse. Until the buffers go, the flag stays up and the next read
+    /// tries again.
+    #[cold]
+    fn release_idle_buffers(&mut self) {
+        if !self.ssl.is_init_finished() {
+            return;
+        }
+        let ssl = self.ssl.as_ptr();
+        // SAFETY: the SSL is live and not in use elsewhere (`&mut self`);
+        // SSL_ctrl(SSL_CTRL_MODE, 0) returns the mode without changing it,
+        // SSL_has_pending only reads, and SSL_free_buffers frees only
+        // buffers that hold nothing (the next read or write sets them up
+        // again, as under SSL_MODE_RELEASE_BUFFERS).
+        let done = unsafe {
+            let mode = sys::SSL_ctrl(ssl, sys::SSL_CTRL_MODE, 0, std::ptr::null_mut());
+            if mode & sys::SSL_MODE_RELEASE_BUFFERS == 0 {
+                true
+            } else {
+                SSL_has_pending(ssl) == 0 && SSL_free_buffers(ssl) == 1
+            }
+        };
+        if done {
+            self.state_machine_ran.store(false, Ordering::Relaxed);
         }
     }
 

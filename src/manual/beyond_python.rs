@@ -16,6 +16,7 @@
 //! | [`WrapOptions::trace`], [`SslSocket::handshake_trace`], [`SslSocket::handshake_summary`] | one connection's handshake, message by message | the private `_msg_callback`, context-wide |
 //! | [`SslContext::set_keylog_callback`] | key-log lines to your code, not only to a file | `keylog_filename` |
 //! | [`SslSocket::export_keying_material`], `get_channel_binding("tls-exporter")` | RFC 5705 / RFC 9266 | `tls-unique` only |
+//! | (nothing to call) | an idle connection holds no record buffer, also after a post-handshake message: a TLS 1.3 client's NewSessionTickets make OpenSSL 3.0 set up a 16.2 KiB write buffer that `SSL_MODE_RELEASE_BUFFERS` never frees, which sslwrap gives back (`SSL_free_buffers`) with the next read that leaves nothing buffered | kept for the connection's life |
 //!
 //! ## The escape hatch: the configurator and `ssl_mut()`
 //!
@@ -214,8 +215,9 @@
 //!   Python's selection;
 //! * a session cache mode or new-session callback set by a configurator
 //!   turns [`SslContext::set_client_session_cache`] off; an info callback
-//!   set per connection (`ssl_mut()`) stops it from dropping a refused
-//!   session;
+//!   set per connection (`ssl_mut()`) replaces sslwrap's, which stops the
+//!   cache from dropping a refused session and leaves the write buffer of
+//!   a post-handshake message allocated, as plain OpenSSL does;
 //! * the host name or verify parameters changed after the handshake have
 //!   no effect; changed before it, they replace what
 //!   [`WrapOptions::server_hostname`] set;
