@@ -114,10 +114,14 @@ impl<T> Tls<T> {
     /// Frees the `SSL` (and with it its BIOs) and returns the transport.
     pub(super) fn into_transport(mut self) -> T {
         // SAFETY: `self` is forgotten right after, so each field is dropped
-        // or taken exactly once; the SSL goes before what its BIOs use.
-        let transport = unsafe {
+        // or taken exactly once (the flag read out here drops at the end);
+        // the SSL goes before what its BIOs use.
+        let (transport, _flag) = unsafe {
             ManuallyDrop::drop(&mut self.ssl);
-            ManuallyDrop::take(&mut self.transport)
+            (
+                ManuallyDrop::take(&mut self.transport),
+                std::ptr::read(&self.state_machine_ran),
+            )
         };
         std::mem::forget(self);
         transport
