@@ -159,7 +159,7 @@ impl Kind {
 /// The CPUs this process may run on, read once before any thread is pinned
 /// (`sched_getaffinity`), in ascending order. `pin` and `unpin` work from
 /// this list, never from `available_parallelism()`: that reads the calling
-/// thread's own mask, which after `pin(0)` is one CPU, so `unpin` would
+/// thread's own mask, which after `pin` is one CPU, so `unpin` would
 /// leave the thread on CPU 0 and every server thread spawned from it would
 /// inherit that mask and land on CPU 0 beside its client.
 static CPUS: std::sync::LazyLock<Vec<usize>> = std::sync::LazyLock::new(|| {
