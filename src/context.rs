@@ -1471,11 +1471,7 @@ fn origin_index(
 ) -> Result<openssl::ex_data::Index<openssl::ssl::SslContext, SslContext>, ErrorStack> {
     static INDEX: OnceLock<openssl::ex_data::Index<openssl::ssl::SslContext, SslContext>> =
         OnceLock::new();
-    if let Some(i) = INDEX.get() {
-        return Ok(*i);
-    }
-    let i = openssl::ssl::SslContext::new_ex_index()?;
-    Ok(*INDEX.get_or_init(|| i))
+    ffi::ex_index(&INDEX, openssl::ssl::SslContext::new_ex_index)
 }
 
 /// The settings of the beyond-Python modules (`configurator.rs`,

@@ -164,20 +164,12 @@ pub(crate) fn panic_error(which: &str, payload: &(dyn Any + Send)) -> SslError {
 
 fn ctx_index() -> Result<Index<SslContext, CtxHooks>, ErrorStack> {
     static INDEX: OnceLock<Index<SslContext, CtxHooks>> = OnceLock::new();
-    if let Some(i) = INDEX.get() {
-        return Ok(*i);
-    }
-    let i = SslContext::new_ex_index()?;
-    Ok(*INDEX.get_or_init(|| i))
+    ffi::ex_index(&INDEX, SslContext::new_ex_index)
 }
 
 fn conn_index() -> Result<Index<Ssl, ConnHooks>, ErrorStack> {
     static INDEX: OnceLock<Index<Ssl, ConnHooks>> = OnceLock::new();
-    if let Some(i) = INDEX.get() {
-        return Ok(*i);
-    }
-    let i = Ssl::new_ex_index()?;
-    Ok(*INDEX.get_or_init(|| i))
+    ffi::ex_index(&INDEX, Ssl::new_ex_index)
 }
 
 /// The context's hooks, as its OpenSSL context keeps them.

@@ -353,18 +353,10 @@ fn on_refusal(ssl: &mut SslRef, where_: c_int, ret: c_int) {
 
 fn ctx_index() -> Result<Index<OsslContext, Arc<ClientSessionCache>>, ErrorStack> {
     static INDEX: OnceLock<Index<OsslContext, Arc<ClientSessionCache>>> = OnceLock::new();
-    if let Some(i) = INDEX.get() {
-        return Ok(*i);
-    }
-    let i = OsslContext::new_ex_index()?;
-    Ok(*INDEX.get_or_init(|| i))
+    ffi::ex_index(&INDEX, OsslContext::new_ex_index)
 }
 
 fn slot_index() -> Result<Index<Ssl, Slot>, ErrorStack> {
     static INDEX: OnceLock<Index<Ssl, Slot>> = OnceLock::new();
-    if let Some(i) = INDEX.get() {
-        return Ok(*i);
-    }
-    let i = Ssl::new_ex_index()?;
-    Ok(*INDEX.get_or_init(|| i))
+    ffi::ex_index(&INDEX, Ssl::new_ex_index)
 }

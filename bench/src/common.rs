@@ -182,8 +182,8 @@ static CPUS: std::sync::LazyLock<Vec<usize>> = std::sync::LazyLock::new(|| {
 });
 
 /// Reads the process's CPUs (see `CPUS`); `main` calls it first thing.
-pub fn init_cpus() -> usize {
-    CPUS.len()
+pub fn init_cpus() {
+    std::sync::LazyLock::force(&CPUS);
 }
 
 fn set_affinity(cpus: &[usize]) {

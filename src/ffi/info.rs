@@ -104,9 +104,5 @@ unsafe extern "C" fn trampoline(ssl: *const sys::SSL, where_: c_int, ret: c_int)
 
 fn index() -> Result<Index<Ssl, Info>, ErrorStack> {
     static INDEX: OnceLock<Index<Ssl, Info>> = OnceLock::new();
-    if let Some(i) = INDEX.get() {
-        return Ok(*i);
-    }
-    let i = Ssl::new_ex_index()?;
-    Ok(*INDEX.get_or_init(|| i))
+    super::ex_index(&INDEX, Ssl::new_ex_index)
 }

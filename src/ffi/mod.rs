@@ -22,6 +22,7 @@
 #![deny(clippy::undocumented_unsafe_blocks)]
 
 use std::os::raw::c_int;
+use std::sync::OnceLock;
 
 use openssl::error::ErrorStack;
 
@@ -86,4 +87,19 @@ pub(crate) fn with_errno<T>(f: impl FnOnce() -> T) -> (T, i32) {
     // SAFETY: as above.
     let errno = unsafe { *libc::__errno_location() };
     (out, errno)
+}
+
+/// The ex_data index kept in `cell`, made on first use by `new`
+/// (`Ssl::new_ex_index` or `SslContext::new_ex_index`, which call
+/// `CRYPTO_get_ex_new_index`): one per process and stored type, since
+/// OpenSSL never frees an index.
+pub(crate) fn ex_index<I: Copy>(
+    cell: &OnceLock<I>,
+    new: fn() -> Result<I, ErrorStack>,
+) -> Result<I, ErrorStack> {
+    if let Some(i) = cell.get() {
+        return Ok(*i);
+    }
+    let i = new()?;
+    Ok(*cell.get_or_init(|| i))
 }
